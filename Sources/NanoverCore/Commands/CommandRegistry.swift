@@ -1,0 +1,102 @@
+import Synchronization
+
+/// What a command does: given the merged arguments (defaults overlaid by the
+/// caller's), returns a result struct, or nil for an empty result.
+public typealias CommandHandler = @Sendable (_ arguments: NanoverStruct) async throws -> NanoverStruct?
+
+/// A registered command: its name, default arguments and handler.
+public struct CommandRegistration: Sendable {
+    public let name: String
+    /// Listed to clients as the command's arguments, and overlaid by the
+    /// caller's arguments when it runs.
+    public let defaultArguments: NanoverStruct
+    public let handler: CommandHandler
+}
+
+/// Why a command could not be registered, unregistered or run.
+public enum CommandError: Error, Equatable, Sendable, CustomStringConvertible {
+    case alreadyRegistered(name: String)
+    case unknownCommand(name: String)
+    /// The default arguments or the result cannot go on the wire.
+    case invalidValue(name: String, NanoverValueError)
+
+    public var description: String {
+        switch self {
+        case .alreadyRegistered(let name):
+            return "a command named \"\(name)\" is already registered"
+        case .unknownCommand(let name):
+            return "unknown command \"\(name)\""
+        case .invalidValue(let name, let error):
+            return "command \"\(name)\": \(error)"
+        }
+    }
+}
+
+/// The commands a server offers, by name. Thread-safe.
+public final class CommandRegistry: Sendable {
+    private let registrations = Mutex<[String: CommandRegistration]>([:])
+
+    public init() {}
+
+    /// Registers a command.
+    ///
+    /// - Throws: ``CommandError/alreadyRegistered(name:)`` if the name is
+    ///   taken; ``CommandError/invalidValue(name:_:)`` if the defaults cannot
+    ///   go on the wire.
+    public func register(
+        _ name: String,
+        defaultArguments: NanoverStruct = [:],
+        handler: @escaping CommandHandler
+    ) throws(CommandError) {
+        do {
+            try defaultArguments.validateForWire()
+        } catch {
+            throw .invalidValue(name: name, error)
+        }
+        let registration = CommandRegistration(name: name, defaultArguments: defaultArguments, handler: handler)
+        try registrations.withLock { (registrations) throws(CommandError) in
+            guard registrations[name] == nil else {
+                throw .alreadyRegistered(name: name)
+            }
+            registrations[name] = registration
+        }
+    }
+
+    /// Removes a command.
+    ///
+    /// - Throws: ``CommandError/unknownCommand(name:)`` if there is none by
+    ///   that name.
+    public func unregister(_ name: String) throws(CommandError) {
+        try registrations.withLock { (registrations) throws(CommandError) in
+            guard registrations.removeValue(forKey: name) != nil else {
+                throw .unknownCommand(name: name)
+            }
+        }
+    }
+
+    /// Every registered command, by name.
+    public var commands: [String: CommandRegistration] {
+        registrations.withLock { $0 }
+    }
+
+    /// Runs a command with its defaults overlaid by `arguments`: the
+    /// caller's value wins for a key in both, and keys the defaults lack are
+    /// passed too. Returns the handler's result, empty if it returned nil.
+    ///
+    /// - Throws: ``CommandError/unknownCommand(name:)``;
+    ///   ``CommandError/invalidValue(name:_:)`` for a result that cannot go
+    ///   on the wire; or whatever the handler throws.
+    public func run(_ name: String, arguments: NanoverStruct = [:]) async throws -> NanoverStruct {
+        guard let registration = registrations.withLock({ $0[name] }) else {
+            throw CommandError.unknownCommand(name: name)
+        }
+        let merged = registration.defaultArguments.merging(arguments) { _, callers in callers }
+        let result = try await registration.handler(merged) ?? [:]
+        do {
+            try result.validateForWire()
+        } catch {
+            throw CommandError.invalidValue(name: name, error)
+        }
+        return result
+    }
+}

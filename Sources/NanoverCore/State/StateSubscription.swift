@@ -1,0 +1,56 @@
+/// A subscriber's stream of state changes: the whole state first, then each
+/// batch of coalesced changes, paced by the subscription's interval.
+///
+/// Iterate it with `for await`, or call ``next()``. It ends after the engine
+/// closes (once pending changes are delivered) or when ``cancel()`` is
+/// called; dropping the last reference cancels it too. Meant for one reader
+/// at a time.
+public final class StateSubscription: AsyncSequence, Sendable {
+    public typealias Element = SubscriptionUpdate
+
+    private let buffer: ChangeBuffer
+    private let engine: StateEngine
+
+    init(buffer: ChangeBuffer, engine: StateEngine) {
+        self.buffer = buffer
+        self.engine = engine
+    }
+
+    deinit {
+        engine.removeBuffer(id: buffer.id)
+    }
+
+    /// The minimum time between two messages.
+    public var interval: Duration { buffer.interval }
+
+    /// How many keys are waiting to be delivered.
+    public var pendingKeyCount: Int { buffer.pendingKeyCount }
+
+    /// The next batch of changes, or nil once the subscription has ended.
+    /// Returns nil at once if the calling task is cancelled.
+    public func next() async -> SubscriptionUpdate? {
+        guard let changes = await buffer.next() else {
+            engine.removeBuffer(id: buffer.id)
+            return nil
+        }
+        return SubscriptionUpdate(keyChanges: changes)
+    }
+
+    /// Leaves: nothing more is delivered and the engine forgets this
+    /// subscription. Idempotent.
+    public func cancel() {
+        engine.removeBuffer(id: buffer.id)
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let subscription: StateSubscription
+
+        public mutating func next() async -> SubscriptionUpdate? {
+            await subscription.next()
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(subscription: self)
+    }
+}

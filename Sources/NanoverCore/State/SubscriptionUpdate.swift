@@ -1,0 +1,38 @@
+/// One message of a state subscription: every key changed since the
+/// previous message, each with its latest value, or as a removal.
+public struct SubscriptionUpdate: Sendable {
+    let keyChanges: [String: KeyChange]
+
+    init(keyChanges: [String: KeyChange]) {
+        self.keyChanges = keyChanges
+    }
+
+    /// The update as a change: keys set and keys removed.
+    public var change: StateChange {
+        var change = StateChange()
+        for (key, keyChange) in keyChanges {
+            if let value = keyChange.value {
+                change.set(key, to: value)
+            } else {
+                change.remove(key)
+            }
+        }
+        return change
+    }
+
+    /// The keys this update touches.
+    public var keys: some Collection<String> {
+        keyChanges.keys
+    }
+
+    /// How many keys this update touches.
+    public var count: Int {
+        keyChanges.count
+    }
+
+    /// The update as the bytes of a `nanover.protocol.state.StateUpdate`
+    /// message, built from values encoded once per change.
+    public var encodedStateUpdate: [UInt8] {
+        ProtobufValueWriter.message(structFieldNumber: 1, entries: keyChanges.values.lazy.map(\.encodedField))
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import NanoverCore
+import NanoverProtocol
+import Synchronization
+
+/// A NanoVer client: runs the server's commands, keeps a local mirror of the
+/// shared state, and attempts changes to it and to its locks.
+///
+/// ```swift
+/// let client = try NanoverClient(address: "localhost", port: 38801)
+/// client.subscribeAllStateUpdates()
+/// let accepted = try await client.attemptUpdateState(StateChange(updates: ["hello": "world"]))
+/// for try await change in client.stateChanges() { print(change.updates) }
+/// await client.close()
+/// ```
+///
+/// Calls that fail throw the `RPCError` the server (or the transport) gave:
+/// its `code` and `message` are the gRPC status.
+public final class NanoverClient: Sendable {
+    /// How often the reference client asks for state updates: 30 per second.
+    public static let defaultUpdateInterval: Duration = .seconds(1.0 / 30.0)
+
+    /// Settings of a client.
+    public struct Configuration: Sendable {
+        /// Largest message accepted from the server, in bytes. A new
+        /// subscription's first message holds the whole state, so this is
+        /// generous.
+        public var maxResponseMessageBytes = 64 * 1024 * 1024
+        /// A deadline for unary calls (commands, updates, lock requests);
+        /// nil waits as long as the server takes.
+        public var callTimeout: Duration?
+        public var logger = Logger(label: "nanover.client")
+
+        public init() {}
+    }
+
+    /// The connection this client calls over.
+    public let connection: NanoverConnection
+    /// Whether ``close()`` closes ``connection`` too: true when the client
+    /// made it, false when it was handed one.
+    public let isChannelOwner: Bool
+    /// The token this client sends with every state and lock change: a random
+    /// UUID, as the reference client uses.
+    public let accessToken: String
+
+    let configuration: Configuration
+    let commandClient: Nanover_Protocol_Command_Command.Client<HTTP2ClientTransport.Posix>
+    let stateClient: Nanover_Protocol_State_State.Client<HTTP2ClientTransport.Posix>
+    let mirror = StateMirror()
+    let subscriptionTasks = Mutex<[Task<Void, Never>]>([])
+    private let knownCommands = Mutex<[String: CommandInfo]>([:])
+
+    /// A client with its own connection to `address` and `port`. Nothing is
+    /// sent yet: when no server listens, the first call fails.
+    public convenience init(
+        address: String = "localhost",
+        port: Int = NanoverServer.defaultPort,
+        configuration: Configuration = Configuration()
+    ) throws {
+        self.init(
+            connection: try NanoverConnection.insecure(address: address, port: port),
+            owningConnection: true,
+            configuration: configuration)
+    }
+
+    /// A client over a connection it is handed and will not close.
+    public convenience init(connection: NanoverConnection, configuration: Configuration = Configuration()) {
+        self.init(connection: connection, owningConnection: false, configuration: configuration)
+    }
+
+    private init(connection: NanoverConnection, owningConnection: Bool, configuration: Configuration) {
+        self.connection = connection
+        self.isChannelOwner = owningConnection
+        self.configuration = configuration
+        self.accessToken = UUID().uuidString.lowercased()
+        self.commandClient = .init(wrapping: connection.grpcClient)
+        self.stateClient = .init(wrapping: connection.grpcClient)
+    }
+
+    /// Options for unary calls.
+    var unaryOptions: CallOptions {
+        var options = CallOptions.defaults
+        options.timeout = configuration.callTimeout
+        options.maxResponseMessageBytes = configuration.maxResponseMessageBytes
+        return options
+    }
+
+    // MARK: Commands
+
+    /// The commands found by the last ``updateAvailableCommands()``, by name;
+    /// empty before the first.
+    public var availableCommands: [String: CommandInfo] {
+        knownCommands.withLock { $0 }
+    }
+
+    /// Asks the server for its commands, remembers them, and returns them.
+    @discardableResult
+    public func updateAvailableCommands() async throws -> [String: CommandInfo] {
+        let reply = try await commandClient.getCommands(Nanover_Protocol_Command_GetCommandsRequest(), options: unaryOptions)
+        var commands: [String: CommandInfo] = [:]
+        for command in reply.commands {
+            commands[command.name] = CommandInfo(name: command.name, arguments: try NanoverStruct(command.arguments))
+        }
+        knownCommands.withLock { $0 = commands }
+        return commands
+    }
+
+    /// Runs a command on the server with `arguments` overlaid on its defaults
+    /// and returns its result (empty when it returns nothing). Numbers come
+    /// back as doubles: read an integer result with ``NanoverValue/intValue``.
+    ///
+    /// - Throws: `NanoverValueError` for arguments that cannot go on the wire
+    ///   (nothing is sent); `RPCError` for a failed call, e.g.
+    ///   `INVALID_ARGUMENT` for an unknown command.
+    public func runCommand(_ name: String, arguments: NanoverStruct = [:]) async throws -> NanoverStruct {
+        var message = Nanover_Protocol_Command_CommandMessage()
+        message.name = name
+        message.arguments = try arguments.protobufStruct()
+        let reply = try await commandClient.runCommand(message, options: unaryOptions)
+        return try NanoverStruct(reply.result)
+    }
+
+    // MARK: Closing
+
+    /// Stops every subscription, finishes the change streams, and closes the
+    /// connection if this client owns it. Locks are not released: they lapse
+    /// at their expiry. Idempotent.
+    public func close() async {
+        let tasks = subscriptionTasks.withLock { tasks in
+            defer { tasks = [] }
+            return tasks
+        }
+        for task in tasks {
+            task.cancel()
+        }
+        for task in tasks {
+            await task.value
+        }
+        mirror.end(error: nil)
+        if isChannelOwner {
+            await connection.close()
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
+
+/// One insecure HTTP/2 connection to a NanoVer server (reconnecting as
+/// needed), shareable by several clients and by any generated service client.
+///
+/// ```swift
+/// let connection = try NanoverConnection.insecure(address: "localhost", port: 38801)
+/// let trajectory = Some_Generated_Service.Client(wrapping: connection.grpcClient)
+/// ```
+///
+/// Whoever makes a connection closes it with ``close()``.
+public final class NanoverConnection: Sendable {
+    /// The gRPC client: wrap any generated service client around it to call
+    /// other services of the same server over this connection.
+    public let grpcClient: GRPCClient<HTTP2ClientTransport.Posix>
+    public let address: String
+    public let port: Int
+
+    private let running: Task<Void, any Error>
+
+    private init(grpcClient: GRPCClient<HTTP2ClientTransport.Posix>, address: String, port: Int) {
+        self.grpcClient = grpcClient
+        self.address = address
+        self.port = port
+        // Awaited by close().
+        self.running = Task { try await grpcClient.runConnections() }
+    }
+
+    /// A plaintext connection to `address` and `port`. Connecting happens in
+    /// the background: nothing fails here when no server listens; the first
+    /// call does, with `UNAVAILABLE`.
+    public static func insecure(address: String = "localhost", port: Int = NanoverServer.defaultPort) throws -> NanoverConnection {
+        let transport = try HTTP2ClientTransport.Posix(
+            target: AddressParsing.connectionTarget(host: address, port: port),
+            transportSecurity: .plaintext
+        )
+        return NanoverConnection(grpcClient: GRPCClient(transport: transport), address: address, port: port)
+    }
+
+    /// Lets calls in flight finish, then closes the connection. Idempotent.
+    public func close() async {
+        grpcClient.beginGracefulShutdown()
+        _ = await running.result
+    }
+}

@@ -1,0 +1,72 @@
+import NanoverCore
+
+/// The server-side API of the reference `NanoverServer`, over ``NanoverServer/state``
+/// and ``NanoverServer/commandRegistry``.
+extension NanoverServer {
+    // MARK: Commands
+
+    /// Every registered command, by name.
+    public var commands: [String: CommandRegistration] {
+        commandRegistry.commands
+    }
+
+    /// Registers a command that clients can list and run.
+    ///
+    /// - Throws: ``CommandError/alreadyRegistered(name:)`` if the name is taken.
+    public func registerCommand(
+        _ name: String,
+        defaultArguments: NanoverStruct = [:],
+        handler: @escaping CommandHandler
+    ) throws(CommandError) {
+        try commandRegistry.register(name, defaultArguments: defaultArguments, handler: handler)
+    }
+
+    /// Removes a command.
+    ///
+    /// - Throws: ``CommandError/unknownCommand(name:)`` if there is none by that name.
+    public func unregisterCommand(_ name: String) throws(CommandError) {
+        try commandRegistry.unregister(name)
+    }
+
+    // MARK: State
+
+    /// Runs `body` on the state while no change can land. Keep it short and
+    /// do not change the state from it.
+    public func withLockedState<Result, Failure: Error>(
+        _ body: (borrowing NanoverStruct) throws(Failure) -> sending Result
+    ) throws(Failure) -> sending Result {
+        try state.withLockedState(body)
+    }
+
+    /// A deep copy of the state.
+    public func copyState() -> NanoverStruct {
+        state.copyState()
+    }
+
+    /// Applies a change atomically with `token` (by default the server's
+    /// "no token" identity).
+    ///
+    /// - Throws: ``StateError/locked(keys:)`` when a key is locked by another
+    ///   token (nothing changes); ``StateError/closed`` after ``close()``.
+    public func updateState(_ change: StateChange, token: AccessToken = .none) throws {
+        try state.update(change, token: token)
+    }
+
+    /// Acquires (for a duration in seconds) and releases locks with `token`,
+    /// all or nothing.
+    ///
+    /// - Throws: ``StateError/locked(keys:)`` when a key to acquire is held by
+    ///   another token (nothing changes).
+    public func updateLocks(
+        token: AccessToken = .none,
+        acquire: [String: Double] = [:],
+        release: Set<String> = []
+    ) throws(StateError) {
+        try state.updateLocks(token: token, acquire: acquire, release: release)
+    }
+
+    /// Releases every lock on every key.
+    public func clearLocks() {
+        state.clearLocks()
+    }
+}

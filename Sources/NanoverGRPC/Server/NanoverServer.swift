@@ -1,0 +1,176 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import NanoverCore
+
+/// A NanoVer hub: one gRPC server offering the Command and State services
+/// on one port, plus the server-side API of both.
+///
+/// ```swift
+/// let server = try await NanoverServer.start(address: "localhost", port: 0)
+/// try server.registerCommand("hello", defaultArguments: ["name": "world"]) { arguments in
+///     ["greeting": .string("hello \(arguments["name"]?.stringValue ?? "")")]
+/// }
+/// print("listening on port \(server.port)")
+/// await server.close()
+/// ```
+///
+/// Call ``close()`` when done (or use ``withNanoverServer(address:port:configuration:_:)``):
+/// it delivers pending state changes, ends every subscription and stops
+/// listening.
+public final class NanoverServer: Sendable {
+    /// The NanoVer application's default port.
+    public static let defaultPort = 38801
+    /// Every interface, IPv6 and IPv4, as the reference listens by default.
+    public static let defaultAddress = "[::]"
+
+    /// Settings beyond address and port.
+    public struct Configuration: Sendable {
+        /// Largest request message accepted, in bytes; a larger one is
+        /// answered with `RESOURCE_EXHAUSTED`.
+        public var maxRequestMessageBytes: Int = 4 * 1024 * 1024
+        /// How long ``NanoverServer/close()`` lets calls and streams finish
+        /// before cutting them off.
+        public var shutdownGracePeriod: Duration = .seconds(1)
+        /// The time source for lock expiry and subscription pacing.
+        public var clock: any MonotonicClock = SystemClock()
+        public var logger = Logger(label: "nanover.server")
+
+        public init() {}
+    }
+
+    /// The shared state: the engine both services and the server-side API use.
+    public let state: StateEngine
+    /// The commands the Command service offers.
+    public let commandRegistry: CommandRegistry
+    /// The address the server was asked to listen on.
+    public let address: String
+    /// The port the server listens on: the one asked for, or the one the
+    /// operating system chose when asked for port 0.
+    public let port: Int
+
+    private let grpcServer: GRPCServer<HTTP2ServerTransport.Posix>
+    private let serving: Task<Void, any Error>
+    private let configuration: Configuration
+
+    private init(
+        state: StateEngine, commandRegistry: CommandRegistry, address: String, port: Int,
+        grpcServer: GRPCServer<HTTP2ServerTransport.Posix>, serving: Task<Void, any Error>,
+        configuration: Configuration
+    ) {
+        self.state = state
+        self.commandRegistry = commandRegistry
+        self.address = address
+        self.port = port
+        self.grpcServer = grpcServer
+        self.serving = serving
+        self.configuration = configuration
+    }
+
+    /// Starts a server listening on `address` and `port`.
+    ///
+    /// - Parameters:
+    ///   - address: an IP address (`[::]` or `0.0.0.0` for every interface)
+    ///     or a host name such as `localhost`.
+    ///   - port: the port; 0 lets the operating system choose (read ``port``).
+    /// - Throws: ``NanoverServerError/portInUse(address:port:)`` when the port
+    ///   is taken, or another ``NanoverServerError``.
+    public static func start(
+        address: String = defaultAddress,
+        port: Int = defaultPort,
+        configuration: Configuration = Configuration()
+    ) async throws -> NanoverServer {
+        let socketAddress = try AddressParsing.listeningAddress(host: address, port: port)
+        let state = StateEngine(clock: configuration.clock)
+        let commands = CommandRegistry()
+        let transport = HTTP2ServerTransport.Posix(
+            address: socketAddress,
+            transportSecurity: .plaintext,
+            config: .defaults { config in
+                config.rpc.maxRequestPayloadSize = configuration.maxRequestMessageBytes
+            }
+        )
+        let grpcServer = GRPCServer(
+            transport: transport,
+            services: [
+                CommandService(registry: commands, logger: configuration.logger),
+                StateService(engine: state, logger: configuration.logger),
+            ]
+        )
+        // Awaited by close(), or below when listening fails.
+        let serving = Task { try await grpcServer.serve() }
+        let bound: GRPCNIOTransportCore.SocketAddress?
+        do {
+            bound = try await grpcServer.listeningAddress
+        } catch {
+            bound = nil
+        }
+        guard let bound, let boundPort = bound.ipv4?.port ?? bound.ipv6?.port else {
+            // serve() ends with the reason listening failed.
+            grpcServer.beginGracefulShutdown()
+            let reason: any Error = if case .failure(let error) = await serving.result { error } else {
+                NanoverServerError.cannotListen(address: address, port: port, reason: "no address was bound")
+            }
+            throw Self.describe(reason, address: address, port: port)
+        }
+        configuration.logger.debug("listening", metadata: ["address": "\(address)", "port": "\(boundPort)"])
+        return NanoverServer(
+            state: state, commandRegistry: commands, address: address, port: boundPort,
+            grpcServer: grpcServer, serving: serving, configuration: configuration)
+    }
+
+    private static func describe(_ error: any Error, address: String, port: Int) -> NanoverServerError {
+        let text = String(describing: error)
+        if text.contains("Address already in use") || text.contains("errno: 98") || text.contains("EADDRINUSE") {
+            return .portInUse(address: address, port: port)
+        }
+        return .cannotListen(address: address, port: port, reason: text)
+    }
+
+    /// Stops the server: no state change lands any more, every subscription
+    /// receives its pending changes and ends normally, then the server stops
+    /// listening. Calls still running after the grace period are cut off.
+    /// Idempotent.
+    public func close() async {
+        state.close()
+        grpcServer.beginGracefulShutdown()
+        let serving = self.serving
+        let finishedInTime = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                _ = await serving.result
+                return true
+            }
+            group.addTask { [grace = configuration.shutdownGracePeriod] in
+                try? await Task.sleep(for: grace)
+                return false
+            }
+            let first = await group.next() ?? true
+            group.cancelAll()
+            return first
+        }
+        if !finishedInTime {
+            configuration.logger.info("grace period over; cutting off remaining calls")
+            serving.cancel()
+            _ = await serving.result
+        }
+    }
+}
+
+/// Runs `body` with a started server and closes it afterwards, whether
+/// `body` returns or throws.
+public func withNanoverServer<Result: Sendable>(
+    address: String = NanoverServer.defaultAddress,
+    port: Int = NanoverServer.defaultPort,
+    configuration: NanoverServer.Configuration = NanoverServer.Configuration(),
+    _ body: (NanoverServer) async throws -> Result
+) async throws -> Result {
+    let server = try await NanoverServer.start(address: address, port: port, configuration: configuration)
+    do {
+        let result = try await body(server)
+        await server.close()
+        return result
+    } catch {
+        await server.close()
+        throw error
+    }
+}

@@ -1,0 +1,64 @@
+import GRPCCore
+import Logging
+import NanoverCore
+import NanoverProtocol
+
+/// The `nanover.protocol.command.Command` service over a command registry.
+struct CommandService: RegistrableRPCService {
+    private typealias Methods = Nanover_Protocol_Command_Command.Method
+
+    let registry: CommandRegistry
+    let logger: Logger
+
+    func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+        router.registerUnary(Methods.GetCommands.descriptor) { (_: Nanover_Protocol_Command_GetCommandsRequest, _) in
+            try listCommands()
+        }
+        router.registerUnary(Methods.RunCommand.descriptor) { (request: Nanover_Protocol_Command_CommandMessage, _) in
+            try await run(request)
+        }
+    }
+
+    private func listCommands() throws -> Nanover_Protocol_Command_GetCommandsReply {
+        var reply = Nanover_Protocol_Command_GetCommandsReply()
+        for registration in registry.commands.values.sorted(by: { $0.name < $1.name }) {
+            var command = Nanover_Protocol_Command_CommandMessage()
+            command.name = registration.name
+            // Registration validated the defaults, so this cannot fail.
+            command.arguments = try registration.defaultArguments.protobufStruct()
+            reply.commands.append(command)
+        }
+        return reply
+    }
+
+    private func run(_ request: Nanover_Protocol_Command_CommandMessage) async throws -> Nanover_Protocol_Command_CommandReply {
+        let name = request.name
+        let arguments: NanoverStruct
+        do {
+            arguments = try NanoverStruct(request.arguments)
+        } catch {
+            throw RPCError(code: .invalidArgument, message: "arguments of command \"\(name)\": \(error)")
+        }
+        let result: NanoverStruct
+        do {
+            result = try await registry.run(name, arguments: arguments)
+        } catch let error as CommandError {
+            switch error {
+            case .unknownCommand:
+                throw RPCError(code: .invalidArgument, message: "Unknown command: \"\(name)\"")
+            case .invalidValue, .alreadyRegistered:
+                // As the reference: a result that cannot be serialised is the
+                // caller's INVALID_ARGUMENT.
+                throw RPCError(code: .invalidArgument, message: error.description)
+            }
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            logger.warning("command failed", metadata: ["command": "\(name)", "error": "\(error)"])
+            throw RPCError(code: .unknown, message: "command \"\(name)\" failed: \(error)")
+        }
+        var reply = Nanover_Protocol_Command_CommandReply()
+        reply.result = try result.protobufStruct()
+        return reply
+    }
+}

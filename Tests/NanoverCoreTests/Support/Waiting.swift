@@ -1,0 +1,39 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// Polls `condition` until it holds or `timeout` passes; records a failure
+/// naming `what` on timeout. Deadlines are generous: they only bound a hang.
+func waitUntil(
+    _ what: String,
+    timeout: Duration = .seconds(20),
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () throws -> Bool
+) async rethrows {
+    let deadline = ContinuousClock.now + timeout
+    while try !condition() {
+        if ContinuousClock.now >= deadline {
+            Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
+            return
+        }
+        try? await Task.sleep(for: .milliseconds(2))
+    }
+}
+
+/// A value a background task fills in, for tests to inspect.
+final class Box<Value: Sendable>: Sendable {
+    private let storage: Mutex<Value>
+
+    init(_ value: Value) {
+        storage = Mutex(value)
+    }
+
+    var value: Value {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
+    }
+
+    func mutate(_ body: (inout Value) -> Void) {
+        storage.withLock { body(&$0) }
+    }
+}
