@@ -41,11 +41,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "NanoverTestSupport", path: "Tests/NanoverTestSupport"),
         .testTarget(
             name: "NanoverCoreTests",
             dependencies: [
                 "NanoverCore",
+                "NanoverTestSupport",
                 "NanoverProtocol",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .testTarget(
+            name: "NanoverGRPCTests",
+            dependencies: [
+                "NanoverCore",
+                "NanoverGRPC",
+                "NanoverProtocol",
+                "NanoverTestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),

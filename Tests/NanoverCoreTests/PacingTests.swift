@@ -1,4 +1,5 @@
 import NanoverCore
+import NanoverTestSupport
 import Testing
 
 /// Minimum spacing between two messages to one subscriber, with the clock

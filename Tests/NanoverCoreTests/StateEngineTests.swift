@@ -1,6 +1,7 @@
 import Foundation
 import NanoverCore
 import Synchronization
+import NanoverTestSupport
 import Testing
 
 /// The shared dictionary with token-checked atomic changes. Ported in spirit

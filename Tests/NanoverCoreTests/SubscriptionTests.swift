@@ -1,4 +1,5 @@
 import NanoverCore
+import NanoverTestSupport
 import Testing
 
 /// Per-subscriber change views: coalescing and freezing. Ported in spirit

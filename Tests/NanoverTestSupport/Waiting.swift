@@ -4,7 +4,7 @@ import Testing
 
 /// Polls `condition` until it holds or `timeout` passes; records a failure
 /// naming `what` on timeout. Deadlines are generous: they only bound a hang.
-func waitUntil(
+public func waitUntil(
     _ what: String,
     timeout: Duration = .seconds(20),
     sourceLocation: SourceLocation = #_sourceLocation,
@@ -21,19 +21,19 @@ func waitUntil(
 }
 
 /// A value a background task fills in, for tests to inspect.
-final class Box<Value: Sendable>: Sendable {
+public final class Box<Value: Sendable>: Sendable {
     private let storage: Mutex<Value>
 
-    init(_ value: Value) {
+    public init(_ value: Value) {
         storage = Mutex(value)
     }
 
-    var value: Value {
+    public var value: Value {
         get { storage.withLock { $0 } }
         set { storage.withLock { $0 = newValue } }
     }
 
-    func mutate(_ body: (inout Value) -> Void) {
+    public func mutate(_ body: (inout Value) -> Void) {
         storage.withLock { body(&$0) }
     }
 }

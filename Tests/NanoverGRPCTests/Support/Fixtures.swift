@@ -1,0 +1,50 @@
+import NanoverCore
+import NanoverGRPC
+
+/// The state the reference's client/server tests start from.
+let initialState: NanoverStruct = ["hello": 100, "test": ["baby": "yoda"]]
+
+/// A server on a free loopback port, optionally on a manual clock.
+func startServer(clock: (any MonotonicClock)? = nil) async throws -> NanoverServer {
+    var configuration = NanoverServer.Configuration()
+    if let clock {
+        configuration.clock = clock
+    }
+    return try await NanoverServer.start(address: "127.0.0.1", port: 0, configuration: configuration)
+}
+
+/// Runs `body` with a server holding ``initialState`` and a client connected
+/// to it, and closes both afterwards.
+func withClientServer(
+    clock: (any MonotonicClock)? = nil,
+    initial: NanoverStruct = initialState,
+    _ body: (NanoverClient, NanoverServer) async throws -> Void
+) async throws {
+    let server = try await startServer(clock: clock)
+    try server.updateState(StateChange(updates: initial))
+    let client = try NanoverClient(address: "127.0.0.1", port: server.port)
+    do {
+        try await body(client, server)
+    } catch {
+        await client.close()
+        await server.close()
+        throw error
+    }
+    await client.close()
+    await server.close()
+}
+
+/// Runs `body` with a second client of the same server, closed afterwards.
+func withSecondClient(
+    of server: NanoverServer,
+    _ body: (NanoverClient) async throws -> Void
+) async throws {
+    let client = try NanoverClient(address: "127.0.0.1", port: server.port)
+    do {
+        try await body(client)
+    } catch {
+        await client.close()
+        throw error
+    }
+    await client.close()
+}
