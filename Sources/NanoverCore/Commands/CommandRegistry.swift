@@ -19,6 +19,9 @@ public enum CommandError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownCommand(name: String)
     /// The default arguments or the result cannot go on the wire.
     case invalidValue(name: String, NanoverValueError)
+    /// Thrown by a handler whose caller gave arguments it cannot use; the
+    /// caller gets `INVALID_ARGUMENT` with the message.
+    case invalidArguments(String)
 
     public var description: String {
         switch self {
@@ -28,6 +31,8 @@ public enum CommandError: Error, Equatable, Sendable, CustomStringConvertible {
             return "unknown command \"\(name)\""
         case .invalidValue(let name, let error):
             return "command \"\(name)\": \(error)"
+        case .invalidArguments(let message):
+            return message
         }
     }
 }

@@ -32,6 +32,10 @@ public final class NanoverClient: Sendable {
         /// A deadline for unary calls (commands, updates, lock requests);
         /// nil waits as long as the server takes.
         public var callTimeout: Duration?
+        /// The access token to act with; nil picks a random UUID, as the
+        /// reference client does. Give the same token to act as the same
+        /// owner of locks across clients or runs.
+        public var accessToken: String?
         public var logger = Logger(label: "nanover.client")
 
         public init() {}
@@ -42,8 +46,8 @@ public final class NanoverClient: Sendable {
     /// Whether ``close()`` closes ``connection`` too: true when the client
     /// made it, false when it was handed one.
     public let isChannelOwner: Bool
-    /// The token this client sends with every state and lock change: a random
-    /// UUID, as the reference client uses.
+    /// The token this client sends with every state and lock change: the
+    /// configured one, or a random UUID.
     public let accessToken: String
 
     let configuration: Configuration
@@ -75,7 +79,7 @@ public final class NanoverClient: Sendable {
         self.connection = connection
         self.isChannelOwner = owningConnection
         self.configuration = configuration
-        self.accessToken = UUID().uuidString.lowercased()
+        self.accessToken = configuration.accessToken ?? UUID().uuidString.lowercased()
         self.commandClient = .init(wrapping: connection.grpcClient)
         self.stateClient = .init(wrapping: connection.grpcClient)
     }

@@ -46,6 +46,8 @@ struct CommandService: RegistrableRPCService {
             switch error {
             case .unknownCommand:
                 throw RPCError(code: .invalidArgument, message: "Unknown command: \"\(name)\"")
+            case .invalidArguments(let message):
+                throw RPCError(code: .invalidArgument, message: "command \"\(name)\": \(message)")
             case .invalidValue, .alreadyRegistered:
                 // As the reference: a result that cannot be serialised is the
                 // caller's INVALID_ARGUMENT.

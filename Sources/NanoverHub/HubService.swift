@@ -1,0 +1,34 @@
+import Logging
+import NanoverGRPC
+import ServiceLifecycle
+
+/// A running NanoVer hub as a service: serves until a graceful shutdown
+/// (SIGINT/SIGTERM under a `ServiceGroup`), then closes the server — every
+/// subscription receives its pending changes and ends — and writes the
+/// state file one last time.
+public struct HubService: Service {
+    public let server: NanoverServer
+    public let persister: StatePersister?
+    private let logger: Logger
+
+    public init(server: NanoverServer, persister: StatePersister?, logger: Logger) {
+        self.server = server
+        self.persister = persister
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            if let persister {
+                group.addTask { await persister.run() }
+            }
+            try? await gracefulShutdown()
+            logger.info("shutting down")
+            await server.close()
+            group.cancelAll()
+        }
+        if let persister, persister.writeNow() {
+            logger.info("state written", metadata: ["path": "\(persister.file.path)"])
+        }
+    }
+}

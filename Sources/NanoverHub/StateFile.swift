@@ -1,0 +1,79 @@
+import Foundation
+import NanoverCore
+
+/// Why a state file could not be read or written.
+public struct StateFileError: Error, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+
+    public var description: String {
+        "state file \(path): \(reason)"
+    }
+}
+
+/// The shared state on disk, as one JSON object of the values the state
+/// holds (NaN and infinities spelled as ``NanoverJSON`` spells them).
+public struct StateFile: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// The saved state, or nil when there is no file yet.
+    ///
+    /// - Throws: ``StateFileError`` when the file exists but cannot be read
+    ///   or is not a JSON object; the file is left as it is.
+    public func load() throws -> NanoverStruct? {
+        guard FileManager.default.fileExists(atPath: path) else {
+            return nil
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw StateFileError(path: path, reason: "cannot be read (\(error.localizedDescription))")
+        }
+        do {
+            let value = try NanoverJSON.decoder().decode(NanoverValue.self, from: data)
+            guard let state = value.structValue else {
+                throw StateFileError(path: path, reason: "is not a JSON object")
+            }
+            try state.validateForWire()
+            return state
+        } catch let error as StateFileError {
+            throw error
+        } catch {
+            throw StateFileError(path: path, reason: "is not a JSON object of state values (\(Self.explain(error)))")
+        }
+    }
+
+    /// Writes the state atomically: to a temporary file beside the target,
+    /// then renamed over it, so a crash never leaves half a file.
+    public func save(_ state: NanoverStruct) throws {
+        let data = try NanoverJSON.encoder(pretty: true).encode(NanoverValue.structure(state))
+        let target = URL(fileURLWithPath: path)
+        let temporary = target.deletingLastPathComponent()
+            .appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        do {
+            try data.write(to: temporary)
+            if rename(temporary.path, target.path) != 0 {
+                let reason = String(cString: strerror(errno))
+                try? FileManager.default.removeItem(at: temporary)
+                throw StateFileError(path: path, reason: "cannot be replaced (\(reason))")
+            }
+        } catch let error as StateFileError {
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw StateFileError(path: path, reason: "cannot be written (\(error.localizedDescription))")
+        }
+    }
+
+    private static func explain(_ error: any Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            return context.underlyingError.map { "\($0)" } ?? context.debugDescription
+        }
+        return "\(error)"
+    }
+}

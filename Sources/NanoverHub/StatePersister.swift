@@ -1,0 +1,77 @@
+import Logging
+import NanoverCore
+import Synchronization
+
+/// Keeps a state file up to date: after a change, writes the whole state at
+/// most once per ``minimumInterval``, and once more when asked at shutdown.
+public final class StatePersister: Sendable {
+    public let file: StateFile
+    public let minimumInterval: Duration
+    private let engine: StateEngine
+    private let logger: Logger
+    private let dirty = DirtyFlag()
+    private let observer: UInt64
+
+    /// Starts watching `engine` for changes.
+    public init(engine: StateEngine, file: StateFile, minimumInterval: Duration = .seconds(1), logger: Logger) {
+        self.engine = engine
+        self.file = file
+        self.minimumInterval = minimumInterval
+        self.logger = logger
+        let dirty = self.dirty
+        // Called under the engine's lock: only flips a flag.
+        observer = engine.addObserver { _, _ in
+            dirty.set()
+        }
+    }
+
+    deinit {
+        engine.removeObserver(observer)
+    }
+
+    /// Writes changed state every ``minimumInterval`` until the task is
+    /// cancelled.
+    public func run() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: minimumInterval)
+            if dirty.take() {
+                writeLogged()
+            }
+        }
+    }
+
+    /// Writes the state now, whether or not it changed.
+    @discardableResult
+    public func writeNow() -> Bool {
+        _ = dirty.take()
+        return writeLogged()
+    }
+
+    @discardableResult
+    private func writeLogged() -> Bool {
+        do {
+            try file.save(engine.copyState())
+            logger.debug("state written", metadata: ["path": "\(file.path)"])
+            return true
+        } catch {
+            // Try again at the next tick rather than lose the change.
+            dirty.set()
+            logger.error("cannot write state file", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+}
+
+/// Whether the state changed since it was last written.
+private final class DirtyFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    func set() {
+        flag.store(true, ordering: .releasing)
+    }
+
+    /// Whether it was set, clearing it.
+    func take() -> Bool {
+        flag.exchange(false, ordering: .acquiringAndReleasing)
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NanoverCore
+import NanoverGRPC
+import NanoverHub
+import ServiceLifecycle
+
+@main
+struct NanoverServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nanover-server",
+        abstract: "Run a NanoVer hub: the Command and State services on one port.",
+        discussion: """
+            On start it prints one line to standard output saying where it listens, \
+            with the real port (also for --port 0). SIGINT or SIGTERM stops it cleanly: \
+            subscriptions receive their pending changes and end, and the state file is written.
+            """
+    )
+
+    @Option(help: "Address to listen on: [::] for every interface, or an IP address or host name.")
+    var address = NanoverServer.defaultAddress
+
+    @Option(help: "Port to listen on; 0 lets the operating system choose.")
+    var port = NanoverServer.defaultPort
+
+    @Option(help: "A human name for this session, for logs and discovery.")
+    var name = "NanoVer Server"
+
+    @Option(help: "Keep the shared state in this JSON file: loaded at start, written at most once a second after a change, and at shutdown.")
+    var stateFile: String?
+
+    @Option(help: "Seed keys at start: a JSON object, or @PATH of a file holding one. A state file's saved values win over it.")
+    var initialState: String?
+
+    @Option(help: "Lowest level of log messages: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else {
+            throw ValidationError("--port must be between 0 and 65535")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "nanover.server")
+        logger[metadataKey: "session"] = "\(name)"
+
+        // Everything that can refuse to start does so before listening.
+        let seed = try initialState.map(parseStateArgument)
+        let stateFile = self.stateFile.map(StateFile.init(path:))
+        let saved = try stateFile?.load()
+
+        var configuration = NanoverServer.Configuration()
+        configuration.logger = logger
+        let server = try await NanoverServer.start(address: address, port: port, configuration: configuration)
+        if let seed {
+            try server.updateState(StateChange(updates: seed))
+        }
+        if let saved {
+            try server.updateState(StateChange(updates: saved))
+            logger.info("state loaded", metadata: ["path": "\(stateFile?.path ?? "")", "keys": "\(saved.count)"])
+        }
+        try Multiuser.registerCommands(on: server)
+
+        let persister = stateFile.map { StatePersister(engine: server.state, file: $0, logger: logger) }
+        // Written straight out, unbuffered: scripts wait for this line.
+        let line = "NanoVer server \"\(name)\" listening on \(Self.display(address)):\(server.port)\n"
+        FileHandle.standardOutput.write(Data(line.utf8))
+        logger.info("listening", metadata: ["address": "\(address)", "port": "\(server.port)"])
+
+        let group = ServiceGroup(configuration: .init(
+            services: [HubService(server: server, persister: persister, logger: logger)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await group.run()
+        logger.info("stopped")
+    }
+
+    /// An address as it goes before `:port`: IPv6 literals in brackets.
+    private static func display(_ address: String) -> String {
+        address.contains(":") && !address.hasPrefix("[") ? "[\(address)]" : address
+    }
+}

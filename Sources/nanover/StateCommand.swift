@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import NanoverCore
+import NanoverGRPC
+import UnixSignals
+
+struct StateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "state",
+        abstract: "Read, watch and change the shared state.",
+        subcommands: [Get.self, Watch.self, Set.self, Remove.self]
+    )
+
+    struct Get: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the state, or the named keys, as one JSON object.")
+
+        @OptionGroup var connection: ConnectionOptions
+
+        @Argument(help: "Keys to print; all when none is given.")
+        var keys: [String] = []
+
+        func run() async throws {
+            var state = try await connection.withClient { client in
+                try await client.fetchState()
+            }
+            if !keys.isEmpty {
+                state = state.filter { keys.contains($0.key) }
+            }
+            print(try jsonLine(state))
+        }
+    }
+
+    struct Watch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print every update as one JSON line until interrupted.",
+            discussion: #"Each line is {"updates": {...}, "removals": [...]}; the first holds the whole state."#
+        )
+
+        @OptionGroup var connection: ConnectionOptions
+
+        @Option(help: "Minimum seconds between two updates.")
+        var interval: Double = 1.0 / 30.0
+
+        @Option(help: "Only keys starting with this prefix.")
+        var prefix: String?
+
+        func validate() throws {
+            guard interval >= 0, interval.isFinite else {
+                throw ValidationError("--interval must be a number of seconds, 0 or more")
+            }
+        }
+
+        func run() async throws {
+            try await connection.withClient(callTimeout: false) { client in
+                let changes = client.stateChanges()
+                client.subscribeAllStateUpdates(interval: .seconds(interval))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await change in changes {
+                            try printLine(change)
+                        }
+                    }
+                    group.addTask {
+                        // Ends the watch cleanly on SIGINT or SIGTERM.
+                        for await _ in await UnixSignalsSequence(trapping: [.sigint, .sigterm]) {
+                            return
+                        }
+                    }
+                    try await group.next()
+                    group.cancelAll()
+                }
+            }
+        }
+
+        private func printLine(_ change: StateChange) throws {
+            let matches = { (key: String) in prefix.map(key.hasPrefix) ?? true }
+            let updates = change.updates.filter { matches($0.key) }
+            let removals = change.removals.filter(matches).sorted()
+            guard !updates.isEmpty || !removals.isEmpty else { return }
+            let line = #"{"updates":\#(try jsonLine(updates)),"removals":\#(try NanoverJSON.string(.list(removals.map(NanoverValue.string))))}"#
+            // Unbuffered, so a pipe sees each update as it comes.
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
+    }
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set keys in one atomic change.")
+
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var token: TokenOption
+
+        @Argument(help: "Keys to set, as KEY=VALUE (JSON when it parses, else a string).")
+        var assignments: [KeyValue]
+
+        func run() async throws {
+            var change = StateChange()
+            for assignment in assignments {
+                change.set(assignment.key, to: assignment.value)
+            }
+            try await attempt(change, connection: connection, token: token.token)
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove keys in one atomic change.")
+
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var token: TokenOption
+
+        @Argument(help: "Keys to remove.")
+        var keys: [String]
+
+        func run() async throws {
+            try await attempt(StateChange(removals: Swift.Set(keys)), connection: connection, token: token.token)
+        }
+    }
+}
+
+/// Attempts one change; a refusal is exit status 1.
+private func attempt(_ change: StateChange, connection: ConnectionOptions, token: String?) async throws {
+    let accepted = try await connection.withClient(token: token) { client in
+        try await client.attemptUpdateState(change)
+    }
+    guard accepted else {
+        throw CLIFailure(.refused, "refused: a key is locked by another access token")
+    }
+}

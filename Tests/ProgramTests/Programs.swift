@@ -1,0 +1,153 @@
+import Foundation
+import NanoverTestSupport
+import Testing
+
+/// The built executables, found beside the test bundle.
+enum Programs {
+    static var directory: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    }
+
+    static func url(_ name: String) -> URL {
+        directory.appendingPathComponent(name)
+    }
+}
+
+/// What a finished program did.
+struct Outcome: Sendable {
+    let status: Int32
+    let output: String
+    let errors: String
+}
+
+/// Runs a program to its end. Blocking reads get threads of their own:
+/// Dispatch's global pool is as small as the machine and would starve.
+func run(_ program: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> Outcome {
+    let process = Process()
+    process.executableURL = Programs.url(program)
+    process.arguments = arguments
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    return await withCheckedContinuation { continuation in
+        Thread.detachNewThread {
+            let out = output.fileHandleForReading.readDataToEndOfFile()
+            let err = errors.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            continuation.resume(returning: Outcome(
+                status: process.terminationStatus,
+                output: String(decoding: out, as: UTF8.self),
+                errors: String(decoding: err, as: UTF8.self)))
+        }
+    }
+}
+
+/// A long-running program whose output lines are collected as they come.
+final class RunningProgram: Sendable {
+    private let process: Process
+    private let lines = Box<[String]>([])
+    private let errorText = Box("")
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(_ program: String, _ arguments: [String], in directory: URL? = nil) throws {
+        let process = Process()
+        process.executableURL = Programs.url(program)
+        process.arguments = arguments
+        if let directory {
+            process.currentDirectoryURL = directory
+        }
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        self.process = process
+        try process.run()
+        Thread.detachNewThread { [lines] in
+            var pending = Data()
+            while true {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                pending.append(chunk)
+                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+                    pending.removeSubrange(pending.startIndex...newline)
+                    lines.mutate { $0.append(line) }
+                }
+            }
+        }
+        Thread.detachNewThread { [errorText, finished] in
+            let data = errors.fileHandleForReading.readDataToEndOfFile()
+            errorText.value = String(decoding: data, as: UTF8.self)
+            process.waitUntilExit()
+            finished.signal()
+        }
+    }
+
+    var outputLines: [String] { lines.value }
+    var errors: String { errorText.value }
+    var isRunning: Bool { process.isRunning }
+
+    /// Waits for an output line satisfying `matches` and returns it.
+    func waitForLine(_ what: String, _ matches: @escaping (String) -> Bool) async -> String? {
+        await waitUntil(what) { outputLines.contains(where: matches) || !isRunning }
+        return outputLines.first(where: matches)
+    }
+
+    func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for the program to end and returns its exit status.
+    func exitStatus(timeout: Duration = .seconds(20)) async -> Int32? {
+        let ended = await withCheckedContinuation { continuation in
+            Thread.detachNewThread { [finished] in
+                let seconds = Double(timeout.components.seconds)
+                continuation.resume(returning: finished.wait(timeout: .now() + seconds) == .success)
+            }
+        }
+        if !ended {
+            process.terminate()
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+        }
+    }
+}
+
+/// A `nanover-server` started on a free port.
+struct ServerProcess {
+    let program: RunningProgram
+    let port: Int
+
+    static func start(_ extra: [String] = [], in directory: URL? = nil) async throws -> ServerProcess {
+        let program = try RunningProgram("nanover-server", ["--address", "127.0.0.1", "--port", "0"] + extra, in: directory)
+        let line = await program.waitForLine("the server says where it listens") { $0.contains("listening on") }
+        guard let line, let port = line.split(separator: ":").last.flatMap({ Int($0) }) else {
+            throw ProgramError(message: "server did not start: \(program.errors)")
+        }
+        return ServerProcess(program: program, port: port)
+    }
+
+    /// Runs `nanover` against this server.
+    func cli(_ arguments: [String]) async throws -> Outcome {
+        try await run("nanover", ["--port", String(port)] + arguments)
+    }
+
+    /// Stops the server with SIGTERM and returns its exit status.
+    func stop(signal: Int32 = SIGTERM) async -> Int32? {
+        program.signal(signal)
+        return await program.exitStatus()
+    }
+}
+
+struct ProgramError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
