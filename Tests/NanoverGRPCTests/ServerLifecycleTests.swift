@@ -87,3 +87,24 @@ struct ServerLifecycleTests {
         await client.close()
     }
 }
+
+@Suite("Many streams")
+struct ManyStreamsTests {
+    @Test("150 subscriptions on one connection all work, and unary calls still answer")
+    func manyStreamsOnOneConnection() async throws {
+        try await withClientServer(initial: ["start": 0]) { client, server async throws in
+            let clients = (0..<150).map { _ in NanoverClient(connection: client.connection) }
+            for subscriber in clients {
+                subscriber.subscribeAllStateUpdates(interval: .zero)
+            }
+            await waitUntil("every subscription is open") { server.state.subscriptionCount == 150 }
+            #expect(try await client.attemptUpdateState(StateChange(updates: ["after": 1])))
+            await waitUntil("every mirror has the change") {
+                clients.allSatisfy { $0.copyState() == ["start": 0, "after": 1] }
+            }
+            for subscriber in clients {
+                await subscriber.close()
+            }
+        }
+    }
+}

@@ -16,37 +16,42 @@ extension NanoverClient {
     ///
     /// - Throws: `RPCError` when the server cannot be reached.
     public func fetchState() async throws -> NanoverStruct {
-        var request = Nanover_Protocol_State_SubscribeStateUpdatesRequest()
-        request.updateInterval = 0
-        var options = CallOptions.defaults
-        options.maxResponseMessageBytes = configuration.maxResponseMessageBytes
-        options.timeout = configuration.callTimeout
+        let request = Nanover_Protocol_State_SubscribeStateUpdatesRequest()
+        var callOptions = CallOptions.defaults
+        callOptions.maxResponseMessageBytes = configuration.maxResponseMessageBytes
+        callOptions.timeout = configuration.callTimeout
+        let options = callOptions
         let probeKey = "nanover.snapshot.\(UUID().uuidString.lowercased())"
-        return try await stateClient.subscribeStateUpdates(request, options: options) { response in
-            try await withThrowingTaskGroup(of: NanoverStruct?.self) { group in
-                group.addTask {
+        let stateClient = self.stateClient
+        return try await withThrowingTaskGroup(of: NanoverStruct?.self) { group in
+            group.addTask {
+                try await stateClient.subscribeStateUpdates(request, options: options) { response in
                     for try await update in response.messages {
-                        var change = StateChange(changedKeys: try NanoverStruct(update.changedKeys))
-                        change = StateChange(updates: change.updates, removals: change.removals.subtracting([probeKey]))
-                        return change.updates
+                        var state = try NanoverStruct(update.changedKeys)
+                        state[probeKey] = nil
+                        return state.filter { !$0.value.isNull }
                     }
                     throw RPCError(code: .unavailable, message: "the server ended the subscription before sending the state")
                 }
-                group.addTask {
-                    // Nudge only if the first message is slow to come.
-                    var wait = Duration.milliseconds(100)
-                    while true {
-                        try await Task.sleep(for: wait)
-                        _ = try await self.attemptUpdateState(StateChange(removals: [probeKey]))
-                        wait = .milliseconds(500)
-                    }
-                }
-                defer { group.cancelAll() }
-                guard let state = try await group.next() ?? nil else {
-                    throw RPCError(code: .unavailable, message: "no state received")
-                }
-                return state
             }
+            group.addTask {
+                // Beside the call, not inside its response handler: some
+                // servers (the Python reference) send no response headers
+                // until their first message, which an empty state never sends.
+                var wait = Duration.milliseconds(100)
+                while true {
+                    try await Task.sleep(for: wait)
+                    _ = try await self.attemptUpdateState(StateChange(removals: [probeKey]))
+                    wait = .milliseconds(500)
+                }
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let state = result {
+                    return state
+                }
+            }
+            throw RPCError(code: .unavailable, message: "no state received")
         }
     }
 }

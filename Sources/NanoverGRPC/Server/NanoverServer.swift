@@ -29,6 +29,10 @@ public final class NanoverServer: Sendable {
         /// Largest request message accepted, in bytes; a larger one is
         /// answered with `RESOURCE_EXHAUSTED`.
         public var maxRequestMessageBytes: Int = 4 * 1024 * 1024
+        /// Most calls and streams open at once on one connection. Clients
+        /// such as Python's share one connection between channels, so a
+        /// single process may hold many subscriptions on it.
+        public var maxConcurrentStreamsPerConnection = 10_000
         /// How long ``NanoverServer/close()`` lets calls and streams finish
         /// before cutting them off.
         public var shutdownGracePeriod: Duration = .seconds(1)
@@ -88,6 +92,9 @@ public final class NanoverServer: Sendable {
             transportSecurity: .plaintext,
             config: .defaults { config in
                 config.rpc.maxRequestPayloadSize = configuration.maxRequestMessageBytes
+                // Left unset, nothing is advertised but HTTP/2 still enforces
+                // 100, and the 101st stream of a connection kills it.
+                config.http2.maxConcurrentStreams = configuration.maxConcurrentStreamsPerConnection
             }
         )
         let grpcServer = GRPCServer(
