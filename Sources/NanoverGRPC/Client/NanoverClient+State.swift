@@ -9,34 +9,29 @@ extension NanoverClient {
     /// background, with updates no closer than `interval` (the server's
     /// minimum spacing). The mirror first receives the whole state.
     ///
-    /// When the subscription ends (the server closed, or the connection was
-    /// lost), ``stateChanges()`` streams finish: normally, or with the error.
-    public func subscribeAllStateUpdates(interval: Duration = NanoverClient.defaultUpdateInterval) {
-        var request = Nanover_Protocol_State_SubscribeStateUpdatesRequest()
-        request.updateInterval = Float(Double(interval.components.seconds) + Double(interval.components.attoseconds) * 1e-18)
-        var options = CallOptions.defaults
-        options.maxResponseMessageBytes = configuration.maxResponseMessageBytes
-        let stateClient = self.stateClient
-        let mirror = self.mirror
-        let logger = configuration.logger
+    /// Without a `resubscribe` policy, the subscription ends when the server
+    /// closes or the connection is lost: ``stateChanges()`` streams finish,
+    /// normally or with the error, and ``subscriptionEvents()`` says
+    /// ``SubscriptionEvent/lost(_:)``. With one, the client subscribes again
+    /// with back-off until the server answers; the new subscription's whole
+    /// state replaces the mirror (``SubscriptionEvent/restored``) and the
+    /// change streams go on.
+    public func subscribeAllStateUpdates(
+        interval: Duration = NanoverClient.defaultUpdateInterval,
+        resubscribe: ResubscribePolicy? = nil
+    ) {
+        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) * 1e-18
+        let subscription = MirrorSubscription(client: self, interval: Float(seconds), policy: resubscribe)
         // Kept in subscriptionTasks; close() cancels and awaits it.
-        let task = Task {
-            do {
-                try await stateClient.subscribeStateUpdates(request, options: options) { response in
-                    for try await update in response.messages {
-                        mirror.apply(StateChange(changedKeys: try NanoverStruct(update.changedKeys)))
-                    }
-                }
-                mirror.end(error: nil)
-            } catch {
-                if Task.isCancelled {
-                    return
-                }
-                logger.warning("state subscription lost", metadata: ["error": "\(error)"])
-                mirror.end(error: error)
-            }
-        }
+        let task = Task { await subscription.run() }
         subscriptionTasks.withLock { $0.append(task) }
+    }
+
+    /// What happens to the subscription from now on: losses and
+    /// restorations. Finishes when the client closes or the subscription
+    /// ends for good.
+    public func subscriptionEvents() -> AsyncStream<SubscriptionEvent> {
+        mirror.events()
     }
 
     /// Runs `body` on the local mirror while no update lands on it.

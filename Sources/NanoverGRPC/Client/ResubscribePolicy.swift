@@ -1,0 +1,40 @@
+/// How a client retries a lost state subscription: after a delay that grows
+/// from ``initialDelay`` by ``multiplier`` up to ``maximumDelay``, and
+/// starts again from ``initialDelay`` once a subscription has delivered.
+public struct ResubscribePolicy: Sendable, Hashable {
+    public var initialDelay: Duration
+    public var maximumDelay: Duration
+    public var multiplier: Double
+
+    public init(
+        initialDelay: Duration = .milliseconds(100),
+        maximumDelay: Duration = .seconds(5),
+        multiplier: Double = 2
+    ) {
+        self.initialDelay = initialDelay
+        self.maximumDelay = maximumDelay
+        self.multiplier = multiplier
+    }
+
+    /// The delay before retry number `attempt` (0 for the first).
+    public func delay(beforeAttempt attempt: Int) -> Duration {
+        var delay = initialDelay
+        for _ in 0..<attempt {
+            delay = delay * multiplier
+            if delay >= maximumDelay {
+                return maximumDelay
+            }
+        }
+        return min(delay, maximumDelay)
+    }
+}
+
+/// What happened to a client's state subscription.
+public enum SubscriptionEvent: Sendable {
+    /// The stream failed or the server ended it. The mirror keeps the last
+    /// state it saw; with a ``ResubscribePolicy`` a retry follows.
+    case lost(any Error)
+    /// A new subscription delivered the whole state; the mirror now equals it
+    /// (keys that vanished meanwhile were removed).
+    case restored
+}

@@ -1,0 +1,132 @@
+import GRPCCore
+import NanoverCore
+import NanoverGRPC
+import NanoverTestSupport
+import Testing
+
+/// A client whose server goes away: it reports the loss, and with a policy
+/// subscribes again and restores its mirror when a server is back.
+@Suite("Client: lost subscriptions")
+struct ResubscribeTests {
+    static let quickRetry = ResubscribePolicy(initialDelay: .milliseconds(20), maximumDelay: .milliseconds(200))
+
+    private func startServer(port: Int, state: NanoverStruct) async throws -> NanoverServer {
+        let server = try await NanoverServer.start(address: "127.0.0.1", port: port)
+        try server.updateState(StateChange(updates: state))
+        return server
+    }
+
+    @Test("without a policy, a closing server ends the change stream normally and the event says lost")
+    func lostWithoutPolicy() async throws {
+        let server = try await startServer(port: 0, state: ["a": 1])
+        let client = try NanoverClient(address: "127.0.0.1", port: server.port)
+        let changes = client.stateChanges()
+        let events = client.subscriptionEvents()
+        client.subscribeAllStateUpdates(interval: .zero)
+        await waitUntil("the state arrives") { client.copyState() == ["a": 1] }
+        await server.close()
+        var received: [StateChange] = []
+        for try await change in changes {
+            received.append(change)
+        }
+        #expect(received == [StateChange(updates: ["a": 1])])
+        var seen: [SubscriptionEvent] = []
+        for await event in events {
+            seen.append(event)
+        }
+        #expect(seen.count == 1)
+        if case .lost(let error)? = seen.first {
+            #expect(error is SubscriptionEndedByServer)
+        } else {
+            Issue.record("expected a loss, got \(seen)")
+        }
+        // Calls fail rather than hang.
+        await #expect(throws: RPCError.self) { try await client.attemptUpdateState(StateChange(updates: ["a": 2])) }
+        await client.close()
+    }
+
+    @Test("with a policy, the client subscribes again and the new server's whole state replaces the mirror")
+    func restoredAfterRestart() async throws {
+        let first = try await startServer(port: 0, state: ["kept": 1, "vanishes": 2])
+        let port = first.port
+        let client = try NanoverClient(address: "127.0.0.1", port: port)
+        let changes = client.stateChanges()
+        let events = client.subscriptionEvents()
+        client.subscribeAllStateUpdates(interval: .zero, resubscribe: Self.quickRetry)
+        await waitUntil("the first state arrives") { client.copyState() == ["kept": 1, "vanishes": 2] }
+        await first.close()
+
+        var eventIterator = events.makeAsyncIterator()
+        guard case .lost? = await eventIterator.next() else {
+            Issue.record("expected the loss first")
+            return
+        }
+        // The mirror keeps what it saw while no server answers.
+        #expect(client.copyState() == ["kept": 1, "vanishes": 2])
+
+        let second = try await startServer(port: port, state: ["kept": 10, "new": 3])
+        await waitUntil("the new server's state replaces the mirror") { client.copyState() == ["kept": 10, "new": 3] }
+        var restored = false
+        while let event = await eventIterator.next() {
+            if case .restored = event {
+                restored = true
+                break
+            }
+        }
+        #expect(restored)
+
+        // The change stream went on, and told the replacement as one change
+        // (the closing server may first have repeated its final state).
+        var iterator = changes.makeAsyncIterator()
+        #expect(try await iterator.next() == StateChange(updates: ["kept": 1, "vanishes": 2]))
+        var replacement: StateChange?
+        while let change = try await iterator.next() {
+            if change.removals.contains("vanishes") {
+                replacement = change
+                break
+            }
+        }
+        #expect(replacement == StateChange(updates: ["kept": 10, "new": 3], removals: ["vanishes"]))
+
+        // And the new subscription is live.
+        try second.updateState(StateChange(updates: ["later": true]))
+        #expect(try await iterator.next() == StateChange(updates: ["later": true]))
+        await client.close()
+        await second.close()
+    }
+
+    @Test("a server that comes back empty empties the mirror")
+    func restoredEmpty() async throws {
+        let first = try await startServer(port: 0, state: ["a": 1])
+        let port = first.port
+        let client = try NanoverClient(address: "127.0.0.1", port: port)
+        let events = client.subscriptionEvents()
+        client.subscribeAllStateUpdates(interval: .zero, resubscribe: Self.quickRetry)
+        await waitUntil("the first state arrives") { client.copyState() == ["a": 1] }
+        await first.close()
+        let second = try await startServer(port: port, state: [:])
+        await waitUntil("the empty state replaces the mirror") { client.copyState().isEmpty }
+        var restored = false
+        for await event in events {
+            if case .restored = event {
+                restored = true
+                break
+            }
+        }
+        #expect(restored)
+        // The nudge's removal never shows in the mirror or its changes.
+        #expect(second.copyState().isEmpty)
+        await client.close()
+        await second.close()
+    }
+
+    @Test("retries back off from the initial delay up to the maximum")
+    func backoff() {
+        let policy = ResubscribePolicy(initialDelay: .milliseconds(100), maximumDelay: .seconds(1), multiplier: 2)
+        #expect(policy.delay(beforeAttempt: 0) == .milliseconds(100))
+        #expect(policy.delay(beforeAttempt: 1) == .milliseconds(200))
+        #expect(policy.delay(beforeAttempt: 3) == .milliseconds(800))
+        #expect(policy.delay(beforeAttempt: 4) == .seconds(1))
+        #expect(policy.delay(beforeAttempt: 50) == .seconds(1))
+    }
+}
