@@ -10,14 +10,21 @@ public struct HubService: Service {
     public let server: NanoverServer
     public let persister: StatePersister?
     private let logger: Logger
+    private let onRunning: @Sendable () -> Void
 
-    public init(server: NanoverServer, persister: StatePersister?, logger: Logger) {
+    /// - Parameter onRunning: called once serving under the group has begun,
+    ///   when its signal handlers are in place: the moment to tell the world
+    ///   where the server listens, so that a signal sent right after that
+    ///   news stops the server cleanly.
+    public init(server: NanoverServer, persister: StatePersister?, logger: Logger, onRunning: @escaping @Sendable () -> Void = {}) {
         self.server = server
         self.persister = persister
         self.logger = logger
+        self.onRunning = onRunning
     }
 
     public func run() async throws {
+        onRunning()
         await withDiscardingTaskGroup { group in
             if let persister {
                 group.addTask { await persister.run() }

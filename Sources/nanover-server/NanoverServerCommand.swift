@@ -73,13 +73,15 @@ struct NanoverServerCommand: AsyncParsableCommand {
         try Multiuser.registerCommands(on: server)
 
         let persister = stateFile.map { StatePersister(engine: server.state, file: $0, logger: logger) }
-        // Written straight out, unbuffered: scripts wait for this line.
         let line = "NanoVer server \"\(name)\" listening on \(Self.display(address)):\(server.port)\n"
-        FileHandle.standardOutput.write(Data(line.utf8))
-        logger.info("listening", metadata: ["address": "\(address)", "port": "\(server.port)"])
+        let announce: @Sendable () -> Void = { [address, logger, port = server.port] in
+            // Written straight out, unbuffered: scripts wait for this line.
+            FileHandle.standardOutput.write(Data(line.utf8))
+            logger.info("listening", metadata: ["address": "\(address)", "port": "\(port)"])
+        }
 
         let group = ServiceGroup(configuration: .init(
-            services: [HubService(server: server, persister: persister, logger: logger)],
+            services: [HubService(server: server, persister: persister, logger: logger, onRunning: announce)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

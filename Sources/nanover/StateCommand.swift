@@ -51,6 +51,9 @@ struct StateCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
+            // Trapped before anything is printed, so that a signal sent after
+            // the first line always ends the watch cleanly.
+            let signals = await UnixSignalsSequence(trapping: [.sigint, .sigterm])
             try await connection.withClient(callTimeout: false) { client in
                 let changes = client.stateChanges()
                 client.subscribeAllStateUpdates(interval: .seconds(interval))
@@ -61,8 +64,7 @@ struct StateCommand: AsyncParsableCommand {
                         }
                     }
                     group.addTask {
-                        // Ends the watch cleanly on SIGINT or SIGTERM.
-                        for await _ in await UnixSignalsSequence(trapping: [.sigint, .sigterm]) {
+                        for await _ in signals {
                             return
                         }
                     }

@@ -195,6 +195,13 @@ public final class StateEngine: Sendable {
         storage.withLock { $0.buffers.count }
     }
 
+    /// How many keys each open subscription has waiting to be delivered: a
+    /// subscriber that does not read holds at most one entry per key.
+    public func subscriptionBacklogs() -> [Int] {
+        let buffers = storage.withLock { Array($0.buffers.values) }
+        return buffers.map(\.pendingKeyCount)
+    }
+
     func removeBuffer(id: UInt64) {
         let buffer = storage.withLock { $0.buffers.removeValue(forKey: id) }
         buffer?.cancel()

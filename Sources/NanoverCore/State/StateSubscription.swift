@@ -36,6 +36,12 @@ public final class StateSubscription: AsyncSequence, Sendable {
         return SubscriptionUpdate(keyChanges: changes)
     }
 
+    /// Ends after delivering what is pending, at once, whatever the
+    /// interval; changes made later are not delivered. Idempotent.
+    public func finish() {
+        buffer.freeze()
+    }
+
     /// Leaves: nothing more is delivered and the engine forgets this
     /// subscription. Idempotent.
     public func cancel() {

@@ -29,8 +29,17 @@ struct StateService: RegistrableRPCService {
             return StreamingServerResponse(of: SubscriptionUpdate.self) { writer in
                 let subscription = engine.subscribe(interval: interval)
                 defer { subscription.cancel() }
-                while let update = await subscription.next() {
-                    try await writer.write(update)
+                // A client leaving, or the server shutting down, cancels the
+                // RPC, not this task. Either way, deliver what is pending and
+                // end: to a departed client the write fails at once, and on
+                // shutdown nothing is lost. Without this, a subscriber waiting
+                // for changes would linger until the next change.
+                try await withRPCCancellationHandler {
+                    while let update = await subscription.next() {
+                        try await writer.write(update)
+                    }
+                } onCancelRPC: {
+                    subscription.finish()
                 }
                 return [:]
             }
