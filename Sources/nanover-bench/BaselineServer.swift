@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import NIOPosix
+import NanoverGRPC
 import NanoverProtocol
 import UnixSignals
 
@@ -15,12 +17,23 @@ struct BaselineServer: AsyncParsableCommand {
 
     @Option(help: "Address to listen on.") var address = "127.0.0.1"
     @Option(help: "Port to listen on; 0 lets the system choose.") var port = 0
+    @Flag(help: "Serve on NIO's shared loops and Swift's pool instead of one dedicated thread (as nanover-server does by default).")
+    var sharedThreads = false
 
     func run() async throws {
+        let loop = sharedThreads ? nil : DedicatedEventLoop.shared
         let server = GRPCServer(
-            transport: .http2NIOPosix(address: .ipv4(host: address, port: port), transportSecurity: .plaintext),
+            transport: .http2NIOPosix(
+                address: .ipv4(host: address, port: port), transportSecurity: .plaintext,
+                eventLoopGroup: loop?.eventLoopGroup as? MultiThreadedEventLoopGroup ?? .singleton),
             services: [NoWorkCommands(), NoWorkState()]
         )
+        try await withTaskExecutorPreference(loop?.taskExecutor) {
+            try await serve(server)
+        }
+    }
+
+    private func serve(_ server: GRPCServer<HTTP2ServerTransport.Posix>) async throws {
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await server.serve() }
             guard let bound = try await server.listeningAddress, let boundPort = bound.ipv4?.port else {

@@ -20,9 +20,16 @@ struct TargetOptions: ParsableArguments {
     @Flag(help: "Print one JSON object instead of a table row.")
     var json = false
 
+    @Flag(help: "Run the load generator on NIO's shared loops and Swift's pool, as a default client does, instead of one dedicated thread.")
+    var sharedThreads = false
+
+    /// The load generator's one thread: I/O and tasks without hops, so that
+    /// it spends the machine on load rather than on scheduling.
+    static let loop = DedicatedEventLoop.shared
+
     /// A new connection, as a separate client would have.
     func connect() throws -> NanoverConnection {
-        try NanoverConnection.insecure(address: address, port: port)
+        try NanoverConnection.insecure(address: address, port: port, eventLoop: sharedThreads ? nil : Self.loop)
     }
 
     /// Runs `body` while sampling the server process, if one was given.
@@ -44,7 +51,9 @@ func withConnections<Result>(
 ) async throws -> Result {
     let connections = try (0..<count).map { _ in try target.connect() }
     do {
-        let result = try await body(connections)
+        let result = try await withTaskExecutorPreference(target.sharedThreads ? nil : TargetOptions.loop.taskExecutor) {
+            try await body(connections)
+        }
         for connection in connections { await connection.close() }
         return result
     } catch {

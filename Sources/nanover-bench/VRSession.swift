@@ -1,4 +1,5 @@
 import ArgumentParser
+import NanoverGRPC
 import Foundation
 import NanoverProtocol
 import SwiftProtobuf
@@ -79,17 +80,13 @@ struct VRSession: AsyncParsableCommand {
             measuring.set(true)
         }
 
-        func receive(_ update: Nanover_Protocol_State_StateUpdate) {
+        func receive(_ stamps: [Stamp]) {
             let now = BenchClock.nowMilliseconds
             guard measuring.isOn else { return }
-            var seen: [Double] = []
-            for (key, value) in update.changedKeys.fields where key != ownKey && key.hasPrefix("avatar.") {
-                if case .structValue(let avatar)? = value.kind, let sent = avatar.fields["sent"]?.numberValue {
-                    seen.append(now - sent)
-                }
-            }
             latencies.withLock { recorded in
-                for latency in seen { recorded.record(latency) }
+                for stamp in stamps where stamp.key != ownKey && stamp.key.hasPrefix("avatar.") {
+                    recorded.record(now - stamp.sent)
+                }
             }
         }
 
@@ -110,7 +107,7 @@ struct VRSession: AsyncParsableCommand {
                 for (index, connection) in connections.enumerated() {
                     if index < observers.count {
                         let observer = observers[index]
-                        group.addTask { try await connection.subscribeDecoding(interval: interval) { observer.receive($0) } }
+                        group.addTask { try await connection.subscribeStamps(interval: interval) { observer.receive($0) } }
                     } else {
                         group.addTask {
                             try await connection.subscribeCountingBytes(interval: interval) {
@@ -119,7 +116,7 @@ struct VRSession: AsyncParsableCommand {
                         }
                     }
                     group.addTask {
-                        try await writeAvatar(of: index, on: connection.state, rate: rate) {
+                        try await writeAvatar(of: index, on: connection, rate: rate) {
                             if measuringWrites.isOn {
                                 writesDone.add(1)
                             }
@@ -157,10 +154,8 @@ struct VRSession: AsyncParsableCommand {
 
     /// Writes the avatar of user `index` on a fixed 30 Hz schedule; a write
     /// that comes late does not make the next ones burst to catch up.
-    static func writeAvatar(of index: Int, on client: StateClient, rate: Double, onWritten: @Sendable () -> Void) async throws {
-        var request = Nanover_Protocol_State_UpdateStateRequest()
-        request.accessToken = "user-\(index)"
-        let key = "avatar.\(index)"
+    static func writeAvatar(of index: Int, on connection: NanoverConnection, rate: Double, onWritten: @Sendable () -> Void) async throws {
+        let template = AvatarRequestTemplate(user: index)
         let period = Duration.seconds(1 / rate)
         // Spread the users over one period so they do not all write at once.
         var next = ContinuousClock.now + period * (Double(index % 97) / 97)
@@ -168,8 +163,8 @@ struct VRSession: AsyncParsableCommand {
         while !Task.isCancelled {
             try await Task.sleep(until: next, tolerance: .zero)
             sequence += 1
-            request.update.changedKeys.fields[key] = avatar(sequence: sequence, phase: Double(index))
-            _ = try await client.updateState(request)
+            let request = template.request(with: avatarNumbers(sequence: sequence, phase: Double(index)))
+            _ = try await StateClientConnection.updateState(request, on: connection.grpcClient)
             onWritten()
             next += period
             let now = ContinuousClock.now
@@ -179,19 +174,16 @@ struct VRSession: AsyncParsableCommand {
         }
     }
 
-    /// About 300 bytes: head and two hands, each a position and a rotation.
-    static func avatar(sequence: Double, phase: Double) -> Google_Protobuf_Value {
+    /// About 300 bytes on the wire: head and two hands, each a position and a
+    /// rotation, then a sequence number and the time of sending.
+    static func avatarNumbers(sequence: Double, phase: Double) -> [Double] {
         let t = sequence / 30 + phase
-        func pose(_ offset: Double) -> Google_Protobuf_Value {
-            Google_Protobuf_Value(fields: [
-                "position": Google_Protobuf_Value(numbers: [sin(t + offset), 1.6 + 0.1 * cos(t), cos(t + offset)]),
-                "rotation": Google_Protobuf_Value(numbers: [0, sin(t / 2), 0, cos(t / 2)]),
-            ])
+        var numbers: [Double] = []
+        numbers.reserveCapacity(AvatarRequestTemplate.numberCount)
+        for offset in [0, 0.3, -0.3] {
+            numbers += [sin(t + offset), 1.6 + 0.1 * cos(t), cos(t + offset), 0, sin(t / 2), 0, cos(t / 2)]
         }
-        return Google_Protobuf_Value(fields: [
-            "head": pose(0), "left": pose(0.3), "right": pose(-0.3),
-            "seq": Google_Protobuf_Value(numberValue: sequence),
-            "sent": Google_Protobuf_Value(numberValue: BenchClock.nowMilliseconds),
-        ])
+        numbers += [sequence, BenchClock.nowMilliseconds]
+        return numbers
     }
 }

@@ -8,6 +8,27 @@ import SwiftProtobuf
 typealias StateClient = Nanover_Protocol_State_State.Client<HTTP2ClientTransport.Posix>
 typealias CommandClient = Nanover_Protocol_Command_Command.Client<HTTP2ClientTransport.Posix>
 
+/// A key of a state update and the time its value was sent.
+struct Stamp: Sendable {
+    let key: String
+    let sent: Double
+}
+
+/// Finds the "sent" stamps of a `StateUpdate` without decoding it.
+struct StampDeserializer: MessageDeserializer {
+    func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> [Stamp] {
+        var stamps: [Stamp] = []
+        serializedMessageBytes.withUnsafeBytes { buffer in
+            ProtobufScanner.forEachKey(inStateUpdate: buffer, numberField: "sent") { key, sent in
+                if let sent {
+                    stamps.append(Stamp(key: key, sent: sent))
+                }
+            }
+        }
+        return stamps
+    }
+}
+
 /// Reads a streamed message's size without decoding it: subscribers whose
 /// contents are not inspected cost the load generator as little as possible.
 struct ByteCountDeserializer: MessageDeserializer {
@@ -34,6 +55,26 @@ extension NanoverConnection {
         ) { response in
             for try await size in response.messages {
                 onMessage(size)
+            }
+        }
+    }
+
+    /// Subscribes and hands `onMessage` each message's keys with the number
+    /// in their struct's "sent" field, read without decoding the message.
+    func subscribeStamps(interval: Float, onMessage: @escaping @Sendable ([Stamp]) -> Void) async throws {
+        var request = Nanover_Protocol_State_SubscribeStateUpdatesRequest()
+        request.updateInterval = interval
+        var options = CallOptions.defaults
+        options.maxResponseMessageBytes = 64 << 20
+        try await grpcClient.serverStreaming(
+            request: ClientRequest(message: request),
+            descriptor: Nanover_Protocol_State_State.Method.SubscribeStateUpdates.descriptor,
+            serializer: ProtobufSerializer<Nanover_Protocol_State_SubscribeStateUpdatesRequest>(),
+            deserializer: StampDeserializer(),
+            options: options
+        ) { response in
+            for try await stamps in response.messages {
+                onMessage(stamps)
             }
         }
     }

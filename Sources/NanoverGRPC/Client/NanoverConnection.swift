@@ -19,23 +19,33 @@ public final class NanoverConnection: Sendable {
 
     private let running: Task<Void, any Error>
 
-    private init(grpcClient: GRPCClient<HTTP2ClientTransport.Posix>, address: String, port: Int) {
+    private init(grpcClient: GRPCClient<HTTP2ClientTransport.Posix>, address: String, port: Int, eventLoop: DedicatedEventLoop?) {
         self.grpcClient = grpcClient
         self.address = address
         self.port = port
         // Awaited by close().
-        self.running = Task { try await grpcClient.runConnections() }
+        self.running = Task(executorPreference: eventLoop?.taskExecutor) { try await grpcClient.runConnections() }
     }
 
     /// A plaintext connection to `address` and `port`. Connecting happens in
     /// the background: nothing fails here when no server listens; the first
     /// call does, with `UNAVAILABLE`.
-    public static func insecure(address: String = "localhost", port: Int = NanoverServer.defaultPort) throws -> NanoverConnection {
-        let transport = try HTTP2ClientTransport.Posix(
-            target: AddressParsing.connectionTarget(host: address, port: port),
-            transportSecurity: .plaintext
-        )
-        return NanoverConnection(grpcClient: GRPCClient(transport: transport), address: address, port: port)
+    ///
+    /// - Parameter eventLoop: a thread to carry this connection's I/O, for
+    ///   callers that run their own tasks on it too (see
+    ///   ``DedicatedEventLoop``); by default NIO's shared loops.
+    public static func insecure(
+        address: String = "localhost",
+        port: Int = NanoverServer.defaultPort,
+        eventLoop: DedicatedEventLoop? = nil
+    ) throws -> NanoverConnection {
+        let target = AddressParsing.connectionTarget(host: address, port: port)
+        let transport = if let eventLoop {
+            try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext, eventLoopGroup: eventLoop.group)
+        } else {
+            try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext)
+        }
+        return NanoverConnection(grpcClient: GRPCClient(transport: transport), address: address, port: port, eventLoop: eventLoop)
     }
 
     /// Lets calls in flight finish, then closes the connection. Idempotent.

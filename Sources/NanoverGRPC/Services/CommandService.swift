@@ -41,7 +41,11 @@ struct CommandService: RegistrableRPCService {
         }
         let result: NanoverStruct
         do {
-            result = try await registry.run(name, arguments: arguments)
+            // Handlers are the embedder's code and may block or take long:
+            // never on the server's own loop.
+            result = try await withTaskExecutorPreference(globalConcurrentExecutor) {
+                try await registry.run(name, arguments: arguments)
+            }
         } catch let error as CommandError {
             switch error {
             case .unknownCommand:
