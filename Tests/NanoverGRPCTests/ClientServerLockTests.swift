@@ -8,13 +8,15 @@ import Testing
 
 /// Locks between clients over loopback gRPC. Ported in spirit from the lock
 /// cases of the reference's `tests/core/test_nanover_client_server_state.py`.
+/// Every server here runs on a manual clock, so that no lock lapses while a
+/// slow machine runs a test.
 @Suite("Client and server: locks")
 struct ClientServerLockTests {
     static let lockSeconds = 5.0
 
     @Test("an unlocked key can be locked, whether or not it exists")
     func lockUnlocked() async throws {
-        try await withClientServer { client, server async throws in
+        try await withClientServer(clock: ManualClock()) { client, server async throws in
             #expect(try await client.attemptUpdateLocks(["hello": Self.lockSeconds]))
             #expect(try await client.attemptUpdateLocks(["goodbye": Self.lockSeconds]))
         }
@@ -22,7 +24,7 @@ struct ClientServerLockTests {
 
     @Test("a client can lock again what it already locked, and change it")
     func ownLock() async throws {
-        try await withClientServer { client, server async throws in
+        try await withClientServer(clock: ManualClock()) { client, server async throws in
             #expect(try await client.attemptUpdateLocks(["hello": Self.lockSeconds]))
             #expect(try await client.attemptUpdateLocks(["hello": Self.lockSeconds]))
             #expect(try await client.attemptUpdateState(StateChange(updates: ["hello": 999], removals: ["test"])))
@@ -32,7 +34,7 @@ struct ClientServerLockTests {
 
     @Test("a client can release its own lock")
     func releaseOwn() async throws {
-        try await withClientServer { client, server async throws in
+        try await withClientServer(clock: ManualClock()) { client, server async throws in
             #expect(try await client.attemptUpdateLocks(["hello": Self.lockSeconds]))
             #expect(try await client.attemptUpdateLocks(["hello": nil]))
             #expect(server.state.lockOwner(of: "hello") == nil)
@@ -41,7 +43,7 @@ struct ClientServerLockTests {
 
     @Test("unlocked keys can be changed, by turns from two clients")
     func updateUnlocked() async throws {
-        try await withClientServer { client, server async throws in
+        try await withClientServer(clock: ManualClock()) { client, server async throws in
             #expect(try await client.attemptUpdateState(StateChange(updates: ["hello": 999], removals: ["test"])))
             try await withSecondClient(of: server) { other async throws in
                 for _ in 0..<2 {
@@ -55,7 +57,7 @@ struct ClientServerLockTests {
 
     @Test("a client cannot remove a key the server locked")
     func serverLockedRemoval() async throws {
-        try await withClientServer { client, server async throws in
+        try await withClientServer(clock: ManualClock()) { client, server async throws in
             try server.updateLocks(acquire: ["hello": Self.lockSeconds])
             #expect(try await !client.attemptUpdateState(StateChange(removals: ["hello"])))
             #expect(server.copyState() == initialState)
@@ -64,7 +66,7 @@ struct ClientServerLockTests {
 
     @Test("a client can neither lock nor set a key another client locked")
     func othersLock() async throws {
-        try await withClientServer { client, server async throws in
+        try await withClientServer(clock: ManualClock()) { client, server async throws in
             try await withSecondClient(of: server) { other async throws in
                 #expect(try await other.attemptUpdateLocks(["hello": Self.lockSeconds]))
                 #expect(try await !client.attemptUpdateLocks(["hello": Self.lockSeconds]))
@@ -76,7 +78,7 @@ struct ClientServerLockTests {
 
     @Test("releasing another client's lock succeeds but leaves it locked")
     func releaseOthers() async throws {
-        try await withClientServer { client, server async throws in
+        try await withClientServer(clock: ManualClock()) { client, server async throws in
             try await withSecondClient(of: server) { other async throws in
                 #expect(try await other.attemptUpdateLocks(["hello": Self.lockSeconds]))
                 #expect(try await client.attemptUpdateLocks(["hello": nil]))
@@ -87,7 +89,7 @@ struct ClientServerLockTests {
 
     @Test("a lock request is all or nothing over the wire")
     func allOrNothing() async throws {
-        try await withClientServer { client, server async throws in
+        try await withClientServer(clock: ManualClock()) { client, server async throws in
             try await withSecondClient(of: server) { other async throws in
                 #expect(try await other.attemptUpdateLocks(["theirs": Self.lockSeconds]))
                 #expect(try await client.attemptUpdateLocks(["mine": Self.lockSeconds]))
@@ -133,7 +135,7 @@ struct ClientServerLockTests {
         ("NaN", Google_Protobuf_Value(numberValue: .nan)),
     ])
     func malformedLockValue(kind: String, value: Google_Protobuf_Value) async throws {
-        try await withClientServer { client, server async throws in
+        try await withClientServer(clock: ManualClock()) { client, server async throws in
             let stateClient = Nanover_Protocol_State_State.Client(wrapping: client.connection.grpcClient)
             var request = Nanover_Protocol_State_UpdateLocksRequest()
             request.accessToken = "raw"

@@ -10,26 +10,48 @@ public final class StateEngine: Sendable {
     /// Called with each applied change, in order, while the engine is locked.
     public typealias ChangeObserver = @Sendable (_ token: AccessToken, _ change: StateChange) -> Void
 
-    private struct Storage {
+    struct Storage {
         var content: NanoverStruct = [:]
-        /// Each key's `Struct` map entry, encoded once when it was set, so a
-        /// new subscriber's first message costs no encoding.
-        var encodedFields: [String: [UInt8]] = [:]
+        /// Every key's latest change, encoded once, in order of recency:
+        /// what subscribers read their messages from.
+        var log = KeyLog()
         var locks = LockTable()
-        var buffers: [UInt64: ChangeBuffer] = [:]
+        var subscribers: [UInt64: SubscriberRecord] = [:]
+        /// Subscribers with nothing to send, waiting for any change.
+        var changeWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
         var observers: [UInt64: ChangeObserver] = [:]
         var nextID: UInt64 = 0
         var frozen = false
+        /// Tombstones are swept when there are this many; raised when a
+        /// subscriber that reads slowly keeps them.
+        var sweepAt = 64
 
         mutating func makeID() -> UInt64 {
             defer { nextID += 1 }
             return nextID
         }
+
+        /// Wakes every subscriber waiting for a change.
+        mutating func wakeChangeWaiters() {
+            guard !changeWaiters.isEmpty else { return }
+            for waiter in changeWaiters.values {
+                waiter.resume()
+            }
+            changeWaiters = [:]
+        }
+
+        /// Forgets removals every subscriber has already been sent.
+        mutating func sweepTombstonesIfMany() {
+            guard log.tombstoneCount >= sweepAt, log.tombstoneCount > log.liveCount else { return }
+            let oldestSeen = subscribers.values.lazy.map(\.seen).min() ?? log.version
+            log.dropTombstones(upTo: oldestSeen)
+            sweepAt = max(64, log.tombstoneCount * 2)
+        }
     }
 
     /// The clock that lock expiry and subscription pacing read.
     public let clock: any MonotonicClock
-    private let storage = Mutex(Storage())
+    let storage = Mutex(Storage())
 
     /// An empty state.
     ///
@@ -102,11 +124,12 @@ public final class StateEngine: Sendable {
             }
             for (key, keyChange) in keyChanges {
                 storage.content[key] = keyChange.value
-                storage.encodedFields[key] = keyChange.value == nil ? nil : keyChange.encodedField
             }
-            for buffer in storage.buffers.values {
-                buffer.enqueue(keyChanges)
-            }
+            // One record, whatever the number of subscribers: each reads
+            // what it has not seen when its turn comes.
+            storage.log.record(keyChanges)
+            storage.sweepTombstonesIfMany()
+            storage.wakeChangeWaiters()
             for observer in storage.observers.values {
                 observer(token, change)
             }
@@ -173,38 +196,26 @@ public final class StateEngine: Sendable {
     /// The subscription lasts until it is cancelled, dropped, or the engine
     /// is closed and its pending changes are delivered.
     public func subscribe(interval: Duration = .zero) -> StateSubscription {
-        storage.withLock { storage in
-            var initial = [String: KeyChange](minimumCapacity: storage.content.count)
-            for (key, field) in storage.encodedFields {
-                initial[key] = KeyChange(value: storage.content[key], encodedField: field)
-            }
-            let buffer = ChangeBuffer(
-                id: storage.makeID(),
-                interval: max(interval, .zero),
-                clock: clock,
-                initial: initial,
-                frozen: storage.frozen
-            )
-            storage.buffers[buffer.id] = buffer
-            return StateSubscription(buffer: buffer, engine: self)
+        let interval = max(interval, .zero)
+        let id = storage.withLock { storage in
+            let id = storage.makeID()
+            storage.subscribers[id] = SubscriberRecord(interval: interval, seen: storage.log.version)
+            return id
         }
+        return StateSubscription(id: id, interval: interval, engine: self)
     }
 
     /// How many subscriptions are open now.
     public var subscriptionCount: Int {
-        storage.withLock { $0.buffers.count }
+        storage.withLock { $0.subscribers.count }
     }
 
     /// How many keys each open subscription has waiting to be delivered: a
-    /// subscriber that does not read holds at most one entry per key.
+    /// subscriber that does not read is owed at most one entry per key.
     public func subscriptionBacklogs() -> [Int] {
-        let buffers = storage.withLock { Array($0.buffers.values) }
-        return buffers.map(\.pendingKeyCount)
-    }
-
-    func removeBuffer(id: UInt64) {
-        let buffer = storage.withLock { $0.buffers.removeValue(forKey: id) }
-        buffer?.cancel()
+        storage.withLock { storage in
+            storage.subscribers.values.map { storage.backlog(of: $0) }
+        }
     }
 
     // MARK: Observers
@@ -231,12 +242,12 @@ public final class StateEngine: Sendable {
     /// delivers what is pending at once and then ends, and later
     /// subscriptions receive the final state and end. Idempotent.
     public func close() {
-        let buffers = storage.withLock { storage in
+        storage.withLock { storage in
             storage.frozen = true
-            return Array(storage.buffers.values)
-        }
-        for buffer in buffers {
-            buffer.freeze()
+            storage.wakeChangeWaiters()
+            for id in storage.subscribers.keys {
+                storage.subscribers[id]?.endWaiter.take()?.resume()
+            }
         }
     }
 

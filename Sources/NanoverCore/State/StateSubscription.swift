@@ -8,44 +8,41 @@
 public final class StateSubscription: AsyncSequence, Sendable {
     public typealias Element = SubscriptionUpdate
 
-    private let buffer: ChangeBuffer
+    private let id: UInt64
     private let engine: StateEngine
 
-    init(buffer: ChangeBuffer, engine: StateEngine) {
-        self.buffer = buffer
+    /// The minimum time between two messages.
+    public let interval: Duration
+
+    init(id: UInt64, interval: Duration, engine: StateEngine) {
+        self.id = id
+        self.interval = interval
         self.engine = engine
     }
 
     deinit {
-        engine.removeBuffer(id: buffer.id)
+        engine.removeSubscriber(id)
     }
 
-    /// The minimum time between two messages.
-    public var interval: Duration { buffer.interval }
-
     /// How many keys are waiting to be delivered.
-    public var pendingKeyCount: Int { buffer.pendingKeyCount }
+    public var pendingKeyCount: Int { engine.backlog(of: id) }
 
     /// The next batch of changes, or nil once the subscription has ended.
     /// Returns nil at once if the calling task is cancelled.
     public func next() async -> SubscriptionUpdate? {
-        guard let changes = await buffer.next() else {
-            engine.removeBuffer(id: buffer.id)
-            return nil
-        }
-        return SubscriptionUpdate(keyChanges: changes)
+        await engine.nextUpdate(for: id)
     }
 
     /// Ends after delivering what is pending, at once, whatever the
     /// interval; changes made later are not delivered. Idempotent.
     public func finish() {
-        buffer.freeze()
+        engine.endSubscriber(id, .finish)
     }
 
     /// Leaves: nothing more is delivered and the engine forgets this
     /// subscription. Idempotent.
     public func cancel() {
-        engine.removeBuffer(id: buffer.id)
+        engine.removeSubscriber(id)
     }
 
     public struct AsyncIterator: AsyncIteratorProtocol {

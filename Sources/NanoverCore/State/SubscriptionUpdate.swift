@@ -1,9 +1,9 @@
 /// One message of a state subscription: every key changed since the
 /// previous message, each with its latest value, or as a removal.
 public struct SubscriptionUpdate: Sendable {
-    let keyChanges: [String: KeyChange]
+    let keyChanges: [(key: String, change: KeyChange)]
 
-    init(keyChanges: [String: KeyChange]) {
+    init(keyChanges: [(key: String, change: KeyChange)]) {
         self.keyChanges = keyChanges
     }
 
@@ -22,7 +22,7 @@ public struct SubscriptionUpdate: Sendable {
 
     /// The keys this update touches.
     public var keys: some Collection<String> {
-        keyChanges.keys
+        keyChanges.lazy.map(\.key)
     }
 
     /// How many keys this update touches.
@@ -33,6 +33,6 @@ public struct SubscriptionUpdate: Sendable {
     /// The update as the bytes of a `nanover.protocol.state.StateUpdate`
     /// message, built from values encoded once per change.
     public var encodedStateUpdate: [UInt8] {
-        ProtobufValueWriter.message(structFieldNumber: 1, entries: keyChanges.values.lazy.map(\.encodedField))
+        ProtobufValueWriter.message(structFieldNumber: 1, entries: keyChanges.lazy.map(\.change.encodedField))
     }
 }
