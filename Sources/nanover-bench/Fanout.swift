@@ -66,8 +66,8 @@ struct Fanout: AsyncParsableCommand {
             }
 
             return try await withThrowingTaskGroup(of: Void.self) { group in
-                for (observer, connection) in zip(observers, connections.dropFirst()) {
-                    group.addTask {
+                for (index, (observer, connection)) in zip(observers, connections.dropFirst()).enumerated() {
+                    group.addTask(executorPreference: target.executor(for: index + 1)) {
                         try await connection.subscribeDecoding(interval: 0) { observer.receive($0) }
                     }
                 }

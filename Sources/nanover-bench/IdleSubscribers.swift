@@ -39,7 +39,7 @@ struct IdleSubscribers: AsyncParsableCommand {
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<count {
                     let connection = connections[index % connections.count]
-                    group.addTask {
+                    group.addTask(executorPreference: target.executor(for: index % connections.count)) {
                         try await connection.subscribeCountingBytes(interval: 1) { _ in received.add(1) }
                     }
                 }

@@ -23,13 +23,26 @@ struct TargetOptions: ParsableArguments {
     @Flag(help: "Run the load generator on NIO's shared loops and Swift's pool, as a default client does, instead of one dedicated thread.")
     var sharedThreads = false
 
-    /// The load generator's one thread: I/O and tasks without hops, so that
-    /// it spends the machine on load rather than on scheduling.
-    static let loop = DedicatedEventLoop.shared
+    @Option(help: "Threads of the load generator: each carries the I/O and the tasks of its share of the connections.")
+    var threads = 1
+
+    /// The load generator's threads: I/O and tasks without hops, so that it
+    /// spends the machine on load rather than on scheduling.
+    static let loops = [DedicatedEventLoop.shared] + (1..<8).map { _ in DedicatedEventLoop() }
+
+    /// The thread that connection number `index` lives on.
+    func loop(for index: Int) -> DedicatedEventLoop? {
+        sharedThreads ? nil : Self.loops[index % max(1, min(threads, Self.loops.count))]
+    }
 
     /// A new connection, as a separate client would have.
-    func connect() throws -> NanoverConnection {
-        try NanoverConnection.insecure(address: address, port: port, eventLoop: sharedThreads ? nil : Self.loop)
+    func connect(_ index: Int = 0) throws -> NanoverConnection {
+        try NanoverConnection.insecure(address: address, port: port, eventLoop: loop(for: index))
+    }
+
+    /// The executor preference for work on connection number `index`.
+    func executor(for index: Int) -> (any TaskExecutor)? {
+        loop(for: index)?.taskExecutor
     }
 
     /// Runs `body` while sampling the server process, if one was given.
@@ -49,9 +62,9 @@ struct TargetOptions: ParsableArguments {
 func withConnections<Result>(
     _ count: Int, to target: TargetOptions, _ body: ([NanoverConnection]) async throws -> Result
 ) async throws -> Result {
-    let connections = try (0..<count).map { _ in try target.connect() }
+    let connections = try (0..<count).map { try target.connect($0) }
     do {
-        let result = try await withTaskExecutorPreference(target.sharedThreads ? nil : TargetOptions.loop.taskExecutor) {
+        let result = try await withTaskExecutorPreference(target.executor(for: 0)) {
             try await body(connections)
         }
         for connection in connections { await connection.close() }

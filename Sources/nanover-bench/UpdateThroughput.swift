@@ -99,22 +99,22 @@ enum ClosedLoop {
         makeCaller: @escaping @Sendable (NanoverConnection, Int) -> C
     ) async throws -> Report {
         try await withConnections(callers, to: target) { connections in
-            let warmed = try await withThrowingTaskGroup(of: C.self) { group in
+            let warmed = try await withThrowingTaskGroup(of: (Int, C).self) { group in
                 for (index, connection) in connections.enumerated() {
-                    group.addTask {
+                    group.addTask(executorPreference: target.executor(for: index)) {
                         var caller = makeCaller(connection, index)
                         try await caller.call()
-                        return caller
+                        return (index, caller)
                     }
                 }
-                return try await group.reduce(into: [C]()) { $0.append($1) }
+                return try await group.reduce(into: [(Int, C)]()) { $0.append($1) }
             }
             let duration = Duration.seconds(seconds)
             let (latencies, usage) = try await target.measuring {
                 let deadline = ContinuousClock.now + duration
                 return try await withThrowingTaskGroup(of: Latencies.self) { group in
-                    for caller in warmed {
-                        group.addTask {
+                    for (index, caller) in warmed {
+                        group.addTask(executorPreference: target.executor(for: index)) {
                             var caller = caller
                             var latencies = Latencies()
                             while ContinuousClock.now < deadline {

@@ -105,17 +105,20 @@ struct VRSession: AsyncParsableCommand {
 
             let usage: ProcessSampler.Usage? = try await withThrowingTaskGroup(of: Void.self) { group in
                 for (index, connection) in connections.enumerated() {
+                    let executor = target.executor(for: index)
                     if index < observers.count {
                         let observer = observers[index]
-                        group.addTask { try await connection.subscribeStamps(interval: interval) { observer.receive($0) } }
+                        group.addTask(executorPreference: executor) {
+                            try await connection.subscribeStamps(interval: interval) { observer.receive($0) }
+                        }
                     } else {
-                        group.addTask {
+                        group.addTask(executorPreference: executor) {
                             try await connection.subscribeCountingBytes(interval: interval) {
                                 bytesReceived.add($0)
                             }
                         }
                     }
-                    group.addTask {
+                    group.addTask(executorPreference: executor) {
                         try await writeAvatar(of: index, on: connection, rate: rate) {
                             if measuringWrites.isOn {
                                 writesDone.add(1)
