@@ -46,7 +46,8 @@ struct VRSession: AsyncParsableCommand {
         while true {
             let report = try await measure(target: target, users: users, rate: rate, seconds: seconds, observers: observers)
             if printSteps {
-                report.print(json: false)
+                // Progress, on standard error: standard output keeps the result.
+                FileHandle.standardError.write(Data((report.line + "\n").utf8))
             }
             guard Self.holds(report) else { break }
             held = users

@@ -33,12 +33,18 @@ struct NanoverServerCommand: AsyncParsableCommand {
     @Option(help: "Seed keys at start: a JSON object, or @PATH of a file holding one. A state file's saved values win over it.")
     var initialState: String?
 
+    @Option(help: "Largest request accepted, in bytes; a larger one is answered with RESOURCE_EXHAUSTED.")
+    var maxMessageBytes = NanoverServer.Configuration().maxRequestMessageBytes
+
     @Option(help: "Lowest level of log messages: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
     func validate() throws {
         guard (0...65535).contains(port) else {
             throw ValidationError("--port must be between 0 and 65535")
+        }
+        guard maxMessageBytes > 0 else {
+            throw ValidationError("--max-message-bytes must be positive")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -62,6 +68,7 @@ struct NanoverServerCommand: AsyncParsableCommand {
 
         var configuration = NanoverServer.Configuration()
         configuration.logger = logger
+        configuration.maxRequestMessageBytes = maxMessageBytes
         let server = try await NanoverServer.start(address: address, port: port, configuration: configuration)
         if let seed {
             try server.updateState(StateChange(updates: seed))

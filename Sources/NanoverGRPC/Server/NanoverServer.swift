@@ -28,7 +28,8 @@ public final class NanoverServer: Sendable {
     /// Settings beyond address and port.
     public struct Configuration: Sendable {
         /// Largest request message accepted, in bytes; a larger one is
-        /// answered with `RESOURCE_EXHAUSTED`.
+        /// answered with `RESOURCE_EXHAUSTED` (one over twice this, plus a
+        /// MiB, has its stream reset by the transport before it is read).
         public var maxRequestMessageBytes: Int = 4 * 1024 * 1024
         /// Most calls and streams open at once on one connection. Clients
         /// such as Python's share one connection between channels, so a
@@ -100,7 +101,9 @@ public final class NanoverServer: Sendable {
             address: socketAddress,
             transportSecurity: .plaintext,
             config: .defaults { config in
-                config.rpc.maxRequestPayloadSize = configuration.maxRequestMessageBytes
+                // Room to spare past our own limit, which the services enforce
+                // with a status: past its limit the transport only resets.
+                config.rpc.maxRequestPayloadSize = min(configuration.maxRequestMessageBytes, Int(Int32.max) / 4) * 2 + (1 << 20)
                 // Left unset, nothing is advertised but HTTP/2 still enforces
                 // 100, and the 101st stream of a connection kills it.
                 config.http2.maxConcurrentStreams = configuration.maxConcurrentStreamsPerConnection
@@ -110,8 +113,8 @@ public final class NanoverServer: Sendable {
         let grpcServer = GRPCServer(
             transport: transport,
             services: [
-                CommandService(registry: commands, logger: configuration.logger),
-                StateService(engine: state, logger: configuration.logger),
+                CommandService(registry: commands, maxRequestBytes: configuration.maxRequestMessageBytes, logger: configuration.logger),
+                StateService(engine: state, maxRequestBytes: configuration.maxRequestMessageBytes, logger: configuration.logger),
             ]
         )
         // Awaited by close(), or below when listening fails. Handlers run in

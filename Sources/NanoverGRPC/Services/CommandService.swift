@@ -8,13 +8,14 @@ struct CommandService: RegistrableRPCService {
     private typealias Methods = Nanover_Protocol_Command_Command.Method
 
     let registry: CommandRegistry
+    let maxRequestBytes: Int
     let logger: Logger
 
     func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
-        router.registerUnary(Methods.GetCommands.descriptor) { (_: Nanover_Protocol_Command_GetCommandsRequest, _) in
+        router.registerUnary(Methods.GetCommands.descriptor, maxRequestBytes: maxRequestBytes) { (_: Nanover_Protocol_Command_GetCommandsRequest, _) in
             try listCommands()
         }
-        router.registerUnary(Methods.RunCommand.descriptor) { (request: Nanover_Protocol_Command_CommandMessage, _) in
+        router.registerUnary(Methods.RunCommand.descriptor, maxRequestBytes: maxRequestBytes) { (request: Nanover_Protocol_Command_CommandMessage, _) in
             try await run(request)
         }
     }

@@ -7,11 +7,12 @@ extension RPCRouter {
     /// requests with a deserializer that explains malformed bytes.
     mutating func registerUnary<Input: SwiftProtobuf.Message, Output: SwiftProtobuf.Message>(
         _ descriptor: MethodDescriptor,
+        maxRequestBytes: Int,
         handler: @escaping @Sendable (Input, ServerContext) async throws -> Output
     ) {
         registerHandler(
             forMethod: descriptor,
-            deserializer: DescriptiveProtobufDeserializer<Input>(),
+            deserializer: DescriptiveProtobufDeserializer<Input>(maxBytes: maxRequestBytes),
             serializer: ProtobufSerializer<Output>()
         ) { request, context in
             let single = try await ServerRequest(stream: request)

@@ -16,12 +16,13 @@ struct StateService: RegistrableRPCService {
     static let maximumInterval: Double = 1_000_000
 
     let engine: StateEngine
+    let maxRequestBytes: Int
     let logger: Logger
 
     func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
         router.registerHandler(
             forMethod: Methods.SubscribeStateUpdates.descriptor,
-            deserializer: DescriptiveProtobufDeserializer<Nanover_Protocol_State_SubscribeStateUpdatesRequest>(),
+            deserializer: DescriptiveProtobufDeserializer<Nanover_Protocol_State_SubscribeStateUpdatesRequest>(maxBytes: maxRequestBytes),
             serializer: SubscriptionUpdateSerializer()
         ) { [engine] request, _ in
             let single = try await ServerRequest(stream: request)
@@ -44,10 +45,10 @@ struct StateService: RegistrableRPCService {
                 return [:]
             }
         }
-        router.registerUnary(Methods.UpdateState.descriptor) { (request: Nanover_Protocol_State_UpdateStateRequest, _) in
+        router.registerUnary(Methods.UpdateState.descriptor, maxRequestBytes: maxRequestBytes) { (request: Nanover_Protocol_State_UpdateStateRequest, _) in
             try updateState(request)
         }
-        router.registerUnary(Methods.UpdateLocks.descriptor) { (request: Nanover_Protocol_State_UpdateLocksRequest, _) in
+        router.registerUnary(Methods.UpdateLocks.descriptor, maxRequestBytes: maxRequestBytes) { (request: Nanover_Protocol_State_UpdateLocksRequest, _) in
             try updateLocks(request)
         }
     }

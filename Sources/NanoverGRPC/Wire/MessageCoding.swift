@@ -8,8 +8,20 @@ import SwiftProtobuf
 /// same sentence; a NanoVer client sending odd bytes deserves the reason.
 /// The decoder's nesting limit (swift-protobuf's default of 100 messages)
 /// bounds recursion, so hostile depth is an error, not a stack overflow.
+///
+/// The size limit is enforced here too, not only by the transport: past its
+/// own limit the transport resets the stream without a status, so it is
+/// given room to spare and requests over `maxBytes` get RESOURCE_EXHAUSTED.
 struct DescriptiveProtobufDeserializer<Message: SwiftProtobuf.Message>: MessageDeserializer {
+    let maxBytes: Int
+
     func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> Message {
+        guard serializedMessageBytes.count <= maxBytes else {
+            throw RPCError(
+                code: .resourceExhausted,
+                message: "request of \(serializedMessageBytes.count) bytes is over this server's limit of \(maxBytes) bytes"
+            )
+        }
         do {
             return try Message(serializedBytes: BytesAdapter(bytes: serializedMessageBytes))
         } catch {
