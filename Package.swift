@@ -93,7 +93,19 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "NanoverTestSupport", path: "Tests/NanoverTestSupport"),
+        .target(name: "CLibFuzzer"),
+        .executableTarget(
+            name: "nanover-fuzz",
+            dependencies: [
+                "CLibFuzzer",
+                "NanoverCore",
+                "NanoverGRPC",
+                "NanoverProtocol",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .target(name: "NanoverTestSupport", dependencies: ["NanoverCore"], path: "Tests/NanoverTestSupport"),
         .testTarget(
             name: "NanoverCoreTests",
             dependencies: [

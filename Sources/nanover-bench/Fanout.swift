@@ -33,11 +33,10 @@ struct Fanout: AsyncParsableCommand {
             measuring.set(true)
         }
 
-        func receive(_ update: Nanover_Protocol_State_StateUpdate) {
+        func receive(_ stamps: [Stamp]) {
             let now = BenchClock.nowMilliseconds
-            guard case .structValue(let value)? = update.changedKeys.fields["fanout"]?.kind,
-                  let sequence = value.fields["seq"]?.numberValue, let sent = value.fields["sent"]?.numberValue
-            else { return }
+            guard let stamp = stamps.first(where: { $0.key == "fanout" }), let sequence = stamp.sequence else { return }
+            let sent = stamp.sent
             let measuring = self.measuring.isOn
             seen.withLock {
                 $0.lastSequence = sequence
@@ -68,7 +67,7 @@ struct Fanout: AsyncParsableCommand {
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 for (index, (observer, connection)) in zip(observers, connections.dropFirst()).enumerated() {
                     group.addTask(executorPreference: target.executor(for: index + 1)) {
-                        try await connection.subscribeDecoding(interval: 0) { observer.receive($0) }
+                        try await connection.subscribeStamps(interval: 0) { observer.receive($0) }
                     }
                 }
                 // Every subscriber has its stream once it has seen the first value.

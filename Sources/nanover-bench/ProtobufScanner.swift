@@ -67,8 +67,8 @@ struct ProtobufScanner {
 
 extension ProtobufScanner {
     /// Calls `body` with each key of a `StateUpdate` and, when its value is
-    /// a struct with a number field `field`, that number.
-    static func forEachKey(inStateUpdate bytes: UnsafeRawBufferPointer, numberField field: String, _ body: (String, Double?) -> Void) {
+    /// a struct, the numbers of its fields named in `fields` (nil where absent).
+    static func forEachKey(inStateUpdate bytes: UnsafeRawBufferPointer, numberFields fields: [String], _ body: (String, [Double?]) -> Void) {
         var update = ProtobufScanner(bytes)
         while let (number, wireType) = update.tag() {
             guard number == 1, wireType == 2, var structure = update.nested() else {
@@ -81,12 +81,12 @@ extension ProtobufScanner {
                     continue
                 }
                 var key = ""
-                var found: Double?
+                var found: [Double?] = Array(repeating: nil, count: fields.count)
                 while let (part, partType) = entry.tag() {
                     if part == 1, partType == 2 {
                         key = entry.string() ?? ""
                     } else if part == 2, partType == 2, var value = entry.nested() {
-                        found = value.number(inStructField: field)
+                        found = value.numbers(inStructFields: fields)
                     } else if !entry.skip(partType) {
                         break
                     }
@@ -96,16 +96,17 @@ extension ProtobufScanner {
         }
     }
 
-    /// In a `Value` holding a struct, the number of field `name`.
-    private mutating func number(inStructField name: String) -> Double? {
+    /// In a `Value` holding a struct, the numbers of the fields `names`.
+    private mutating func numbers(inStructFields names: [String]) -> [Double?] {
+        var found: [Double?] = Array(repeating: nil, count: names.count)
         while let (field, wireType) = tag() {
             guard field == 5, wireType == 2, var structure = nested() else {
-                guard skip(wireType) else { return nil }
+                guard skip(wireType) else { return found }
                 continue
             }
             while let (entryNumber, entryType) = structure.tag() {
                 guard entryNumber == 1, entryType == 2, var entry = structure.nested() else {
-                    guard structure.skip(entryType) else { return nil }
+                    guard structure.skip(entryType) else { return found }
                     continue
                 }
                 var key = ""
@@ -125,9 +126,11 @@ extension ProtobufScanner {
                         break
                     }
                 }
-                if key == name { return number }
+                if let index = names.firstIndex(of: key) {
+                    found[index] = number
+                }
             }
         }
-        return nil
+        return found
     }
 }

@@ -8,20 +8,22 @@ import SwiftProtobuf
 typealias StateClient = Nanover_Protocol_State_State.Client<HTTP2ClientTransport.Posix>
 typealias CommandClient = Nanover_Protocol_Command_Command.Client<HTTP2ClientTransport.Posix>
 
-/// A key of a state update and the time its value was sent.
+/// A key of a state update, the time its value was sent, and its sequence
+/// number if it has one.
 struct Stamp: Sendable {
     let key: String
     let sent: Double
+    let sequence: Double?
 }
 
-/// Finds the "sent" stamps of a `StateUpdate` without decoding it.
+/// Finds the "sent" (and "seq") stamps of a `StateUpdate` without decoding it.
 struct StampDeserializer: MessageDeserializer {
     func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> [Stamp] {
         var stamps: [Stamp] = []
         serializedMessageBytes.withUnsafeBytes { buffer in
-            ProtobufScanner.forEachKey(inStateUpdate: buffer, numberField: "sent") { key, sent in
-                if let sent {
-                    stamps.append(Stamp(key: key, sent: sent))
+            ProtobufScanner.forEachKey(inStateUpdate: buffer, numberFields: ["sent", "seq"]) { key, numbers in
+                if let sent = numbers[0] {
+                    stamps.append(Stamp(key: key, sent: sent, sequence: numbers[1]))
                 }
             }
         }
@@ -75,21 +77,6 @@ extension NanoverConnection {
         ) { response in
             for try await stamps in response.messages {
                 onMessage(stamps)
-            }
-        }
-    }
-
-    /// Subscribes and hands each decoded message to `onMessage`.
-    func subscribeDecoding(
-        interval: Float, onMessage: @escaping @Sendable (Nanover_Protocol_State_StateUpdate) -> Void
-    ) async throws {
-        var request = Nanover_Protocol_State_SubscribeStateUpdatesRequest()
-        request.updateInterval = interval
-        var options = CallOptions.defaults
-        options.maxResponseMessageBytes = 64 << 20
-        try await state.subscribeStateUpdates(request, options: options) { response in
-            for try await message in response.messages {
-                onMessage(message)
             }
         }
     }

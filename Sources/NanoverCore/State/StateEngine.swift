@@ -218,6 +218,16 @@ public final class StateEngine: Sendable {
         }
     }
 
+    /// The state, and the bytes of the `StateUpdate` a new subscriber would
+    /// be sent for it: for the fuzzing harness, which checks they agree.
+    @_spi(Fuzzing)
+    public func stateWithItsEncoding() -> (state: NanoverStruct, encoded: [UInt8]) {
+        let (state, owed) = storage.withLock { storage in
+            (storage.content, storage.log.wholeState(withRemovalsAfter: storage.log.version))
+        }
+        return (state, SubscriptionUpdate(keyChanges: owed).encodedStateUpdate)
+    }
+
     // MARK: Observers
 
     /// Registers `observer` to be called with every applied change, in order,

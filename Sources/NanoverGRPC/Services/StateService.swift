@@ -61,7 +61,7 @@ struct StateService: RegistrableRPCService {
         return .seconds(min(seconds, maximumInterval))
     }
 
-    private func updateState(_ request: Nanover_Protocol_State_UpdateStateRequest) throws -> Nanover_Protocol_State_UpdateStateResponse {
+    func updateState(_ request: Nanover_Protocol_State_UpdateStateRequest) throws -> Nanover_Protocol_State_UpdateStateResponse {
         let change: StateChange
         do {
             change = StateChange(changedKeys: try NanoverStruct(request.update.changedKeys))
@@ -82,7 +82,7 @@ struct StateService: RegistrableRPCService {
         return response
     }
 
-    private func updateLocks(_ request: Nanover_Protocol_State_UpdateLocksRequest) throws -> Nanover_Protocol_State_UpdateLocksResponse {
+    func updateLocks(_ request: Nanover_Protocol_State_UpdateLocksRequest) throws -> Nanover_Protocol_State_UpdateLocksResponse {
         let locks = try LockRequest(lockKeys: request.lockKeys)
         var response = Nanover_Protocol_State_UpdateLocksResponse()
         do {

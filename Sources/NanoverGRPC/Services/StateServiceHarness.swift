@@ -1,0 +1,33 @@
+import GRPCCore
+import Logging
+import NanoverCore
+import NanoverProtocol
+
+/// The state service's handling of raw request bytes, exactly as it serves
+/// them, for the fuzzing harness: decoding, checks, and the engine.
+@_spi(Fuzzing)
+public struct StateServiceHarness: Sendable {
+    private let service: StateService
+    private let updateDecoder: DescriptiveProtobufDeserializer<Nanover_Protocol_State_UpdateStateRequest>
+    private let lockDecoder: DescriptiveProtobufDeserializer<Nanover_Protocol_State_UpdateLocksRequest>
+
+    public init(engine: StateEngine, maxRequestBytes: Int = NanoverServer.Configuration().maxRequestMessageBytes) {
+        service = StateService(engine: engine, maxRequestBytes: maxRequestBytes, logger: Logger(label: "nanover.fuzz"))
+        updateDecoder = DescriptiveProtobufDeserializer(maxBytes: maxRequestBytes)
+        lockDecoder = DescriptiveProtobufDeserializer(maxBytes: maxRequestBytes)
+    }
+
+    /// Serves `bytes` as an `UpdateState` request: whether it was accepted.
+    ///
+    /// - Throws: the `RPCError` a client would get as its status.
+    public func updateState(_ bytes: [UInt8]) throws -> Bool {
+        try service.updateState(updateDecoder.deserialize(bytes)).success
+    }
+
+    /// Serves `bytes` as an `UpdateLocks` request: whether it was accepted.
+    ///
+    /// - Throws: the `RPCError` a client would get as its status.
+    public func updateLocks(_ bytes: [UInt8]) throws -> Bool {
+        try service.updateLocks(lockDecoder.deserialize(bytes)).success
+    }
+}

@@ -1,0 +1,33 @@
+import NanoverProtocol
+import SwiftProtobuf
+
+/// Valid inputs to start mutating from: requests of every kind of value and
+/// lock, framed as the harness reads them.
+enum FuzzSeeds {
+    static var all: [[UInt8]] {
+        var seeds: [[UInt8]] = []
+        func frame(_ kind: UInt8, _ message: some SwiftProtobuf.Message) -> [UInt8] {
+            let bytes: [UInt8] = (try? message.serializedBytes()) ?? []
+            return [kind, UInt8(bytes.count >> 8 & 0xFF), UInt8(bytes.count & 0xFF)] + bytes
+        }
+        let null = Google_Protobuf_Value.with { $0.nullValue = .nullValue }
+        var update = Nanover_Protocol_State_UpdateStateRequest()
+        update.accessToken = "a"
+        update.update.changedKeys.fields = [
+            "n": .init(numberValue: 1.5), "s": .init(stringValue: "ключ ✓"), "b": .init(boolValue: true),
+            "gone": null, "": .init(stringValue: ""),
+            "l": .init(listValue: .init(values: [.init(numberValue: .nan), null])),
+            "avatar.1": .init(structValue: .init(fields: ["head": .init(listValue: .init(values: [.init(numberValue: 0.1)]))])),
+        ]
+        var locks = Nanover_Protocol_State_UpdateLocksRequest()
+        locks.accessToken = "b"
+        locks.lockKeys.fields = ["n": .init(numberValue: 5), "s": null, "x": .init(numberValue: -1)]
+        var other = update
+        other.accessToken = "b"
+        seeds.append(frame(0, update))
+        seeds.append(frame(1, locks))
+        seeds.append(frame(1, locks) + frame(0, other) + frame(0, update))
+        seeds.append(frame(0, Nanover_Protocol_State_UpdateStateRequest()))
+        return seeds
+    }
+}
