@@ -25,6 +25,8 @@ struct BaselineServer: AsyncParsableCommand {
         let server = GRPCServer(
             transport: .http2NIOPosix(
                 address: .ipv4(host: address, port: port), transportSecurity: .plaintext,
+                // Flushing as nanover-server does, so that only the work differs.
+                config: .defaults { $0.connection.flushCoalescing = nil },
                 eventLoopGroup: loop?.eventLoopGroup as? MultiThreadedEventLoopGroup ?? .singleton),
             services: [NoWorkCommands(), NoWorkState()]
         )
@@ -68,9 +70,9 @@ struct NoWorkState: Nanover_Protocol_State_State.SimpleServiceProtocol {
     ) async throws {
         try await response.write(Nanover_Protocol_State_StateUpdate())
         // Hold the stream open until the client leaves or the server stops.
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(3600))
-        }
+        // The handler's task is not cancelled then, only the RPC: waiting on
+        // the task alone kept every stream (and shutdown) waiting forever.
+        try? await context.cancellation.cancelled
     }
 
     func updateState(request: Nanover_Protocol_State_UpdateStateRequest, context: ServerContext) async throws -> Nanover_Protocol_State_UpdateStateResponse {

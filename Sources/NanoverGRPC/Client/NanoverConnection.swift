@@ -34,16 +34,21 @@ public final class NanoverConnection: Sendable {
     /// - Parameter eventLoop: a thread to carry this connection's I/O, for
     ///   callers that run their own tasks on it too (see
     ///   ``DedicatedEventLoop``); by default NIO's shared loops.
+    /// - Parameter flushCoalescing: how the transport batches writes before
+    ///   flushing them; nil, the default, flushes each message at once, as
+    ///   the server does (see ``NanoverServer/Configuration/flushCoalescing``).
     public static func insecure(
         address: String = "localhost",
         port: Int = NanoverServer.defaultPort,
-        eventLoop: DedicatedEventLoop? = nil
+        eventLoop: DedicatedEventLoop? = nil,
+        flushCoalescing: HTTP2ClientTransport.Config.Connection.FlushCoalescing? = nil
     ) throws -> NanoverConnection {
         let target = AddressParsing.connectionTarget(host: address, port: port)
+        let config = HTTP2ClientTransport.Posix.Config.defaults { $0.connection.flushCoalescing = flushCoalescing }
         let transport = if let eventLoop {
-            try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext, eventLoopGroup: eventLoop.group)
+            try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext, config: config, eventLoopGroup: eventLoop.group)
         } else {
-            try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext)
+            try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext, config: config)
         }
         return NanoverConnection(grpcClient: GRPCClient(transport: transport), address: address, port: port, eventLoop: eventLoop)
     }

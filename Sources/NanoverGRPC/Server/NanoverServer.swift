@@ -47,6 +47,14 @@ public final class NanoverServer: Sendable {
         /// the CPU, since no call hops between threads; the price is that
         /// the hub uses one core at most.
         public var dedicatedThread = true
+        /// How the transport batches writes before it flushes them to the
+        /// socket. Nil, the default, flushes each message at once: NanoVer
+        /// traffic is many small messages that someone is waiting to see, and
+        /// a delayed flush costs a timer wake-up, which on a small or
+        /// virtual machine takes far longer than the delay asked for (with
+        /// the transport's own default of 100 µs, a single client's round
+        /// trip went from 0.59 ms to 0.81 ms on a 2-core machine).
+        public var flushCoalescing: HTTP2ServerTransport.Config.Connection.FlushCoalescing? = nil
         public var logger = Logger(label: "nanover.server")
 
         public init() {}
@@ -107,6 +115,7 @@ public final class NanoverServer: Sendable {
                 // Left unset, nothing is advertised but HTTP/2 still enforces
                 // 100, and the 101st stream of a connection kills it.
                 config.http2.maxConcurrentStreams = configuration.maxConcurrentStreamsPerConnection
+                config.connection.flushCoalescing = configuration.flushCoalescing
             },
             eventLoopGroup: loop?.group ?? .singleton
         )
