@@ -114,22 +114,22 @@ extension StateEngine {
 
     /// Marks subscriber `id` to end, and wakes it wherever it waits.
     func endSubscriber(_ id: UInt64, _ ending: SubscriberRecord.Ending) {
-        storage.withLock { storage in
-            guard storage.subscribers[id] != nil else { return }
+        let waiters = storage.withLock { storage -> Waiters in
+            guard storage.subscribers[id] != nil else { return [] }
             if storage.subscribers[id]?.ending != .cancel {
                 storage.subscribers[id]?.ending = ending
             }
-            storage.subscribers[id]?.endWaiter.take()?.resume()
-            storage.changeWaiters.removeValue(forKey: id)?.resume()
+            return [storage.subscribers[id]?.endWaiter.take(), storage.changeWaiters.removeValue(forKey: id)].compactMap { $0 }
         }
+        waiters.resumeAll()
     }
 
     /// Forgets subscriber `id` at once.
     func removeSubscriber(_ id: UInt64) {
-        storage.withLock { storage in
-            storage.subscribers.removeValue(forKey: id)?.endWaiter?.resume()
-            storage.changeWaiters.removeValue(forKey: id)?.resume()
+        let waiters = storage.withLock { storage -> Waiters in
+            [storage.subscribers.removeValue(forKey: id)?.endWaiter, storage.changeWaiters.removeValue(forKey: id)].compactMap { $0 }
         }
+        waiters.resumeAll()
     }
 
     func backlog(of id: UInt64) -> Int {

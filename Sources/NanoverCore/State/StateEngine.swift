@@ -31,13 +31,12 @@ public final class StateEngine: Sendable {
             return nextID
         }
 
-        /// Wakes every subscriber waiting for a change.
-        mutating func wakeChangeWaiters() {
-            guard !changeWaiters.isEmpty else { return }
-            for waiter in changeWaiters.values {
-                waiter.resume()
-            }
-            changeWaiters = [:]
+        /// Takes every subscriber waiting for a change, to be woken once the
+        /// lock is released (see ``Waiters``).
+        mutating func takeChangeWaiters() -> Waiters {
+            guard !changeWaiters.isEmpty else { return [] }
+            defer { changeWaiters = [:] }
+            return Array(changeWaiters.values)
         }
 
         /// Forgets removals every subscriber has already been sent.
@@ -110,12 +109,12 @@ public final class StateEngine: Sendable {
     /// Applies changes already encoded (by a service that decoded them from
     /// the wire); `change` is the same change in plain form, for observers.
     func apply(_ keyChanges: [String: KeyChange], as change: StateChange, token: AccessToken) throws(StateError) {
-        try storage.withLock { (storage) throws(StateError) in
+        let waiters = try storage.withLock { (storage) throws(StateError) -> Waiters in
             guard !storage.frozen else {
                 throw .closed
             }
             guard !keyChanges.isEmpty else {
-                return
+                return []
             }
             let now = clock.now
             let blocked = storage.locks.keysHeld(among: keyChanges.keys, byOtherThan: token, at: now)
@@ -129,11 +128,12 @@ public final class StateEngine: Sendable {
             // what it has not seen when its turn comes.
             storage.log.record(keyChanges)
             storage.sweepTombstonesIfMany()
-            storage.wakeChangeWaiters()
             for observer in storage.observers.values {
                 observer(token, change)
             }
+            return storage.takeChangeWaiters()
         }
+        waiters.resumeAll()
     }
 
     // MARK: Locks
@@ -252,13 +252,17 @@ public final class StateEngine: Sendable {
     /// delivers what is pending at once and then ends, and later
     /// subscriptions receive the final state and end. Idempotent.
     public func close() {
-        storage.withLock { storage in
+        let waiters = storage.withLock { storage in
             storage.frozen = true
-            storage.wakeChangeWaiters()
+            var waiters = storage.takeChangeWaiters()
             for id in storage.subscribers.keys {
-                storage.subscribers[id]?.endWaiter.take()?.resume()
+                if let waiter = storage.subscribers[id]?.endWaiter.take() {
+                    waiters.append(waiter)
+                }
             }
+            return waiters
         }
+        waiters.resumeAll()
     }
 
     /// Whether ``close()`` has been called.

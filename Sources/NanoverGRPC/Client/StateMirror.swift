@@ -11,6 +11,19 @@ final class StateMirror: Sendable {
         var nextObserverID: UInt64 = 0
         /// Set once the mirror stops changing: nil error for a normal end.
         var ending: Result<Void, any Error>?
+
+        /// Yields `change` to every change stream, in the order changes are
+        /// applied, and forgets the streams nobody reads any more. (Streams
+        /// are not removed from their termination handlers: those run
+        /// under the reading task's runtime lock, and taking this lock
+        /// there could deadlock against a yield made under it.)
+        mutating func tellObservers(_ change: StateChange) {
+            for (id, observer) in observers {
+                if case .terminated = observer.yield(change) {
+                    observers[id] = nil
+                }
+            }
+        }
     }
 
     private let storage = Mutex(Storage())
@@ -31,9 +44,7 @@ final class StateMirror: Sendable {
     func apply(_ change: StateChange) {
         storage.withLock { storage in
             change.apply(to: &storage.content)
-            for observer in storage.observers.values {
-                observer.yield(change)
-            }
+            storage.tellObservers(change)
         }
     }
 
@@ -43,18 +54,17 @@ final class StateMirror: Sendable {
         storage.withLock { storage in
             let vanished = Set(storage.content.keys).subtracting(state.keys)
             storage.content = state
-            let change = StateChange(updates: state, removals: vanished)
-            for observer in storage.observers.values {
-                observer.yield(change)
-            }
+            storage.tellObservers(StateChange(updates: state, removals: vanished))
         }
     }
 
     /// Tells event observers what happened to the subscription.
     func emit(_ event: SubscriptionEvent) {
         storage.withLock { storage in
-            for observer in storage.eventObservers.values {
-                observer.yield(event)
+            for (id, observer) in storage.eventObservers {
+                if case .terminated = observer.yield(event) {
+                    storage.eventObservers[id] = nil
+                }
             }
         }
     }
@@ -67,19 +77,12 @@ final class StateMirror: Sendable {
             let id = storage.nextObserverID
             storage.nextObserverID += 1
             storage.eventObservers[id] = continuation
-            continuation.onTermination = { [weak self] _ in
-                self?.removeEventObserver(id)
-            }
             return false
         }
         if ended {
             continuation.finish()
         }
         return stream
-    }
-
-    private func removeEventObserver(_ id: UInt64) {
-        _ = storage.withLock { $0.eventObservers.removeValue(forKey: id) }
     }
 
     /// A stream of every change applied from now on. It finishes when the
@@ -94,19 +97,12 @@ final class StateMirror: Sendable {
             let id = storage.nextObserverID
             storage.nextObserverID += 1
             storage.observers[id] = continuation
-            continuation.onTermination = { [weak self] _ in
-                self?.removeObserver(id)
-            }
             return nil
         }
         if let ended {
             continuation.finish(throwing: Self.error(of: ended))
         }
         return stream
-    }
-
-    private func removeObserver(_ id: UInt64) {
-        _ = storage.withLock { $0.observers.removeValue(forKey: id) }
     }
 
     /// Finishes every change stream, with `error` if given, and every
