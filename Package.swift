@@ -94,10 +94,12 @@ let package = Package(
             ]
         ),
         .target(name: "CLibFuzzer"),
+        .target(name: "SeededRandom"),
         .executableTarget(
             name: "nanover-fuzz",
             dependencies: [
                 "CLibFuzzer",
+                "SeededRandom",
                 "NanoverCore",
                 "NanoverGRPC",
                 "NanoverProtocol",
@@ -105,7 +107,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
-        .target(name: "NanoverTestSupport", dependencies: ["NanoverCore"], path: "Tests/NanoverTestSupport"),
+        .target(name: "NanoverTestSupport", dependencies: ["NanoverCore", "SeededRandom"], path: "Tests/NanoverTestSupport"),
         .testTarget(
             name: "NanoverCoreTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 #if NANOVER_LIBFUZZER
 import CLibFuzzer
 #endif
@@ -40,7 +41,7 @@ struct RandomMutationFuzzer {
         let runs = arguments.count > 1 ? Int(arguments[1]) ?? 100_000 : 100_000
         let seed = arguments.count > 2 ? UInt64(arguments[2]) ?? 1 : 1
         let deadline = arguments.count > 3 ? Double(arguments[3]).map { Date().addingTimeInterval($0) } : nil
-        var generator = SplitMix(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         let seeds = FuzzSeeds.all
         for run in 0..<runs {
             if let deadline, run % 1000 == 0, Date() > deadline {
@@ -55,7 +56,7 @@ struct RandomMutationFuzzer {
         print("nanover-fuzz: \(harness.executions) executions, \(harness.accepted) requests accepted, seed \(seed), no crash")
     }
 
-    private static func mutate(_ input: inout [UInt8], using generator: inout SplitMix) {
+    private static func mutate(_ input: inout [UInt8], using generator: inout SeededGenerator) {
         guard !input.isEmpty else {
             input = [UInt8.random(in: 0...255, using: &generator)]
             return
@@ -70,22 +71,6 @@ struct RandomMutationFuzzer {
             let end = min(input.count, index + Int.random(in: 1...16, using: &generator))
             input.insert(contentsOf: input[index..<end], at: Int.random(in: 0...input.count, using: &generator))
         }
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 #endif

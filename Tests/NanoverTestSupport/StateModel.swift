@@ -1,4 +1,5 @@
 import NanoverCore
+import SeededRandom
 
 /// A plain, sequential statement of the state rules, for checking the real
 /// engine against: a dictionary, and locks as owner and expiry in seconds.
@@ -44,24 +45,6 @@ public struct StateModel: Sendable {
     /// The token holding each key's lock now.
     public func holders(at now: Double) -> [String: String] {
         locks.compactMapValues { now < $0.expiry ? $0.owner : nil }
-    }
-}
-
-/// A small, fast, seeded random generator (SplitMix64), so that a failing
-/// run can be replayed from its seed.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) {
-        state = seed
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
