@@ -17,25 +17,30 @@ struct BaselineServer: AsyncParsableCommand {
 
     @Option(help: "Address to listen on.") var address = "127.0.0.1"
     @Option(help: "Port to listen on; 0 lets the system choose.") var port = 0
-    @Flag(help: "Serve on NIO's shared loops and Swift's pool instead of one dedicated thread (as nanover-server does by default).")
-    var sharedThreads = false
+    @Option(help: "Threads to serve on, as nanover-server has by default; 0 serves on NIO's shared loops and Swift's pool.")
+    var threads = NanoverServer.Configuration.defaultThreads
+
+    func validate() throws {
+        guard threads >= 0 else { throw ValidationError("--threads must not be negative") }
+    }
 
     func run() async throws {
-        let loop = sharedThreads ? nil : DedicatedEventLoop.shared
+        let pool = threads > 0 ? ServerThreads.shared(count: threads) : nil
+        // Threaded and flushing as nanover-server is, so that only the work differs.
+        let transport = HTTP2ServerTransport.Posix(
+            address: .ipv4(host: address, port: port), transportSecurity: .plaintext,
+            config: .defaults { $0.connection.flushCoalescing = nil },
+            eventLoopGroup: pool?.eventLoopGroup ?? .singleton)
         let server = GRPCServer(
-            transport: .http2NIOPosix(
-                address: .ipv4(host: address, port: port), transportSecurity: .plaintext,
-                // Flushing as nanover-server does, so that only the work differs.
-                config: .defaults { $0.connection.flushCoalescing = nil },
-                eventLoopGroup: loop?.eventLoopGroup as? MultiThreadedEventLoopGroup ?? .singleton),
+            transport: ThreadPinningTransport(transport, threads: pool),
             services: [NoWorkCommands(), NoWorkState()]
         )
-        try await withTaskExecutorPreference(loop?.taskExecutor) {
+        try await withTaskExecutorPreference(pool?.followingExecutor) {
             try await serve(server)
         }
     }
 
-    private func serve(_ server: GRPCServer<HTTP2ServerTransport.Posix>) async throws {
+    private func serve(_ server: GRPCServer<ThreadPinningTransport<HTTP2ServerTransport.Posix>>) async throws {
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await server.serve() }
             guard let bound = try await server.listeningAddress, let boundPort = bound.ipv4?.port else {

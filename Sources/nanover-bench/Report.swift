@@ -17,8 +17,9 @@ struct Report: Sendable {
         figures.first { $0.name == name }?.value
     }
 
-    mutating func add(usage: ProcessSampler.Usage?, duration: Duration) {
-        guard let usage else { return }
+    mutating func add(usage: RunUsage, duration: Duration) {
+        add("load_cpu_share", usage.loadGeneratorCPUSeconds / duration.seconds, "cores")
+        guard let usage = usage.server else { return }
         add("server_cpu_s", usage.cpuSeconds, "s")
         add("server_cpu_share", usage.cpuSeconds / duration.seconds, "cores")
         add("server_peak_rss_mib", Double(usage.peakRSSBytes) / 1_048_576, "MiB")

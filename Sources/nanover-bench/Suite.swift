@@ -15,12 +15,17 @@ struct Suite: AsyncParsableCommand {
     @Option(help: "Seconds per throughput and fan-out run.") var seconds = 10.0
     @Option(help: "Seconds per vr-session step.") var stepSeconds = 5.0
     @Option(help: "Users added at each vr-session step, from 50.") var step = 10
+    @Option(help: "Threads of the load generator: as many as the machine has cores (at most 8), since the clients it plays would each have their own machine.")
+    var loadThreads = min(8, ProcessInfo.processInfo.activeProcessorCount)
 
     private func target(_ hostPort: String, pid: Int32?, label: String) throws -> TargetOptions {
         guard let colon = hostPort.lastIndex(of: ":") else {
             throw ValidationError("expected HOST:PORT, got \(hostPort)")
         }
-        var arguments = ["--address", String(hostPort[..<colon]), "--port", String(hostPort[hostPort.index(after: colon)...]), "--label", label]
+        var arguments = [
+            "--address", String(hostPort[..<colon]), "--port", String(hostPort[hostPort.index(after: colon)...]),
+            "--label", label, "--threads", String(loadThreads),
+        ]
         if let pid {
             arguments += ["--server-pid", String(pid)]
         }

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import GRPCCore
 import GRPCNIOTransportHTTP2
@@ -45,17 +46,28 @@ struct TargetOptions: ParsableArguments {
         loop(for: index)?.taskExecutor
     }
 
-    /// Runs `body` while sampling the server process, if one was given.
-    func measuring<Result: Sendable>(_ body: () async throws -> Result) async throws -> (Result, ProcessSampler.Usage?) {
+    /// Runs `body` while sampling the server process, if one was given, and
+    /// the load generator's own CPU time.
+    func measuring<Result: Sendable>(_ body: () async throws -> Result) async throws -> (Result, RunUsage) {
+        let ownCPU = try ProcessSampler.cpuSeconds(of: getpid())
         guard let serverPid else {
-            return (try await body(), nil)
+            let result = try await body()
+            return (result, RunUsage(server: nil, loadGeneratorCPUSeconds: try ProcessSampler.cpuSeconds(of: getpid()) - ownCPU))
         }
         let sampler = try ProcessSampler(pid: serverPid)
         let sampling = Task { await sampler.sample() }
         defer { sampling.cancel() }
         let result = try await body()
-        return (result, try sampler.finish())
+        let server = try sampler.finish()
+        return (result, RunUsage(server: server, loadGeneratorCPUSeconds: try ProcessSampler.cpuSeconds(of: getpid()) - ownCPU))
     }
+}
+
+/// What a run cost: the server's CPU and memory, when its process is known,
+/// and the load generator's CPU, which shares the machine with it.
+struct RunUsage: Sendable {
+    let server: ProcessSampler.Usage?
+    let loadGeneratorCPUSeconds: Double
 }
 
 /// Opens `count` connections, runs `body` with them, and closes them.

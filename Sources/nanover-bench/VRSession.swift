@@ -104,7 +104,7 @@ struct VRSession: AsyncParsableCommand {
             let warmUp = Duration.seconds(1)
             let duration = Duration.seconds(seconds)
 
-            let usage: ProcessSampler.Usage? = try await withThrowingTaskGroup(of: Void.self) { group in
+            let usage: RunUsage = try await withThrowingTaskGroup(of: Void.self) { group in
                 for (index, connection) in connections.enumerated() {
                     let executor = target.executor(for: index)
                     if index < observers.count {

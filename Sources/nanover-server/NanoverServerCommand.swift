@@ -36,6 +36,9 @@ struct NanoverServerCommand: AsyncParsableCommand {
     @Option(help: "Largest request accepted, in bytes; a larger one is answered with RESOURCE_EXHAUSTED.")
     var maxMessageBytes = NanoverServer.Configuration().maxRequestMessageBytes
 
+    @Option(help: "Threads to serve on, each carrying its share of the connections; 0 uses NIO's shared threads and Swift's pool.")
+    var threads = NanoverServer.Configuration.defaultThreads
+
     @Option(help: "Lowest level of log messages: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -45,6 +48,9 @@ struct NanoverServerCommand: AsyncParsableCommand {
         }
         guard maxMessageBytes > 0 else {
             throw ValidationError("--max-message-bytes must be positive")
+        }
+        guard threads >= 0 else {
+            throw ValidationError("--threads must not be negative")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -69,6 +75,7 @@ struct NanoverServerCommand: AsyncParsableCommand {
         var configuration = NanoverServer.Configuration()
         configuration.logger = logger
         configuration.maxRequestMessageBytes = maxMessageBytes
+        configuration.threads = threads
         let server = try await NanoverServer.start(address: address, port: port, configuration: configuration)
         if let seed {
             try server.updateState(StateChange(updates: seed))

@@ -1,6 +1,7 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
+import NIOCore
 import NIOPosix
 import NanoverCore
 
@@ -39,14 +40,18 @@ public final class NanoverServer: Sendable {
         /// before cutting them off.
         public var shutdownGracePeriod: Duration = .seconds(1)
         /// The time source for lock expiry and subscription pacing.
-        public var clock: any MonotonicClock = SystemClock()
-        /// Serve on one dedicated thread, ``DedicatedEventLoop/shared`` (I/O,
-        /// state calls and subscription streams alike; command handlers run
-        /// on Swift's pool), rather than on NIO's shared loops plus Swift's
-        /// pool. On a small machine this does the same work for about half
-        /// the CPU, since no call hops between threads; the price is that
-        /// the hub uses one core at most.
-        public var dedicatedThread = true
+        public var clock: any MonotonicClock = EventLoopClock()
+        /// How many threads of its own the server runs on; each carries its
+        /// share of the connections, with their I/O, state calls and
+        /// subscription streams (command handlers run on Swift's pool). A
+        /// call never hops between threads, which on a small machine halves
+        /// the CPU a call costs, and different connections are served in
+        /// parallel. Zero serves on NIO's shared loops plus Swift's pool
+        /// instead. Servers with the same count share the same threads
+        /// (``ServerThreads/shared(count:)``).
+        public var threads = Configuration.defaultThreads
+        /// Two threads where the machine has two cores or more, else one.
+        public static let defaultThreads = min(2, max(1, System.coreCount))
         /// How the transport batches writes before it flushes them to the
         /// socket. Nil, the default, flushes each message at once: NanoVer
         /// traffic is many small messages that someone is waiting to see, and
@@ -70,13 +75,13 @@ public final class NanoverServer: Sendable {
     /// operating system chose when asked for port 0.
     public let port: Int
 
-    private let grpcServer: GRPCServer<HTTP2ServerTransport.Posix>
+    private let grpcServer: GRPCServer<ThreadPinningTransport<HTTP2ServerTransport.Posix>>
     private let serving: Task<Void, any Error>
     private let configuration: Configuration
 
     private init(
         state: StateEngine, commandRegistry: CommandRegistry, address: String, port: Int,
-        grpcServer: GRPCServer<HTTP2ServerTransport.Posix>, serving: Task<Void, any Error>,
+        grpcServer: GRPCServer<ThreadPinningTransport<HTTP2ServerTransport.Posix>>, serving: Task<Void, any Error>,
         configuration: Configuration
     ) {
         self.state = state
@@ -104,7 +109,10 @@ public final class NanoverServer: Sendable {
         let socketAddress = try AddressParsing.listeningAddress(host: address, port: port)
         let state = StateEngine(clock: configuration.clock)
         let commands = CommandRegistry()
-        let loop = configuration.dedicatedThread ? DedicatedEventLoop.shared : nil
+        guard configuration.threads >= 0 else {
+            throw NanoverServerError.cannotListen(address: address, port: port, reason: "threads must not be negative")
+        }
+        let threads = configuration.threads > 0 ? ServerThreads.shared(count: configuration.threads) : nil
         let transport = HTTP2ServerTransport.Posix(
             address: socketAddress,
             transportSecurity: .plaintext,
@@ -117,10 +125,10 @@ public final class NanoverServer: Sendable {
                 config.http2.maxConcurrentStreams = configuration.maxConcurrentStreamsPerConnection
                 config.connection.flushCoalescing = configuration.flushCoalescing
             },
-            eventLoopGroup: loop?.group ?? .singleton
+            eventLoopGroup: threads?.group ?? .singleton
         )
         let grpcServer = GRPCServer(
-            transport: transport,
+            transport: ThreadPinningTransport(transport, threads: threads),
             services: [
                 CommandService(registry: commands, maxRequestBytes: configuration.maxRequestMessageBytes, logger: configuration.logger),
                 StateService(engine: state, maxRequestBytes: configuration.maxRequestMessageBytes, logger: configuration.logger),
@@ -128,7 +136,7 @@ public final class NanoverServer: Sendable {
         )
         // Awaited by close(), or below when listening fails. Handlers run in
         // child tasks of this one, so they inherit its executor preference.
-        let serving = Task(executorPreference: loop?.taskExecutor) {
+        let serving = Task(executorPreference: threads?.followingExecutor) {
             try await grpcServer.serve()
         }
         let bound: GRPCNIOTransportCore.SocketAddress?
