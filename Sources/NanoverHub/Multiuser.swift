@@ -12,7 +12,8 @@ public enum Multiuser {
 
     /// Registers the multi-user commands on a server.
     public static func registerCommands(on server: NanoverServer) throws {
-        try server.registerCommand(radiallyOrientOriginsCommand, defaultArguments: ["radius": 1]) { [weak server] arguments in
+        // Quick and never blocking: a copy of the state and one update.
+        try server.registerCommand(radiallyOrientOriginsCommand, defaultArguments: ["radius": 1], mayBlock: false) { [weak server] arguments in
             guard let server else { return nil }
             guard let radius = arguments["radius"]?.doubleValue else {
                 throw CommandError.invalidArguments("radius must be a number")

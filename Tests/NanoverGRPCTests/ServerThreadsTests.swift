@@ -102,6 +102,25 @@ struct ServerThreadsTests {
         await server.close()
     }
 
+    @Test("a command registered as never blocking runs on the server's thread; others run off it")
+    func commandThreads() async throws {
+        var configuration = NanoverServer.Configuration()
+        configuration.threads = 2
+        let server = try await NanoverServer.start(address: "127.0.0.1", port: 0, configuration: configuration)
+        let serverThreads = ServerThreads.shared(count: 2)
+        try server.registerCommand("quick", mayBlock: false) { _ in
+            ["on_server_thread": .bool(serverThreads.executorOfCurrentThread() != nil)]
+        }
+        try server.registerCommand("may-block") { _ in
+            ["on_server_thread": .bool(serverThreads.executorOfCurrentThread() != nil)]
+        }
+        let client = try NanoverClient(address: "127.0.0.1", port: server.port)
+        #expect(try await client.runCommand("quick")["on_server_thread"] == .bool(true))
+        #expect(try await client.runCommand("may-block")["on_server_thread"] == .bool(false))
+        await client.close()
+        await server.close()
+    }
+
     @Test("a negative thread count is refused")
     func negativeThreadCount() async {
         var configuration = NanoverServer.Configuration()

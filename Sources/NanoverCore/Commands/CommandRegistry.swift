@@ -10,6 +10,9 @@ public struct CommandRegistration: Sendable {
     /// Listed to clients as the command's arguments, and overlaid by the
     /// caller's arguments when it runs.
     public let defaultArguments: NanoverStruct
+    /// False for a handler that returns quickly and never blocks: a server
+    /// may then run it on its own thread, without handing it to another.
+    public let mayBlock: Bool
     public let handler: CommandHandler
 }
 
@@ -45,12 +48,18 @@ public final class CommandRegistry: Sendable {
 
     /// Registers a command.
     ///
+    /// - Parameter mayBlock: leave it true unless the handler returns
+    ///   quickly and never blocks (no I/O, no waiting on locks held for
+    ///   long): a server runs such a handler on its own thread, which saves
+    ///   two thread hops per call, but a handler that blocks there stalls
+    ///   every connection sharing that thread.
     /// - Throws: ``CommandError/alreadyRegistered(name:)`` if the name is
     ///   taken; ``CommandError/invalidValue(name:_:)`` if the defaults cannot
     ///   go on the wire.
     public func register(
         _ name: String,
         defaultArguments: NanoverStruct = [:],
+        mayBlock: Bool = true,
         handler: @escaping CommandHandler
     ) throws(CommandError) {
         do {
@@ -58,7 +67,7 @@ public final class CommandRegistry: Sendable {
         } catch {
             throw .invalidValue(name: name, error)
         }
-        let registration = CommandRegistration(name: name, defaultArguments: defaultArguments, handler: handler)
+        let registration = CommandRegistration(name: name, defaultArguments: defaultArguments, mayBlock: mayBlock, handler: handler)
         try registrations.withLock { (registrations) throws(CommandError) in
             guard registrations[name] == nil else {
                 throw .alreadyRegistered(name: name)
@@ -77,6 +86,11 @@ public final class CommandRegistry: Sendable {
                 throw .unknownCommand(name: name)
             }
         }
+    }
+
+    /// Whether the command by this name may block; true for an unknown name.
+    public func mayBlock(_ name: String) -> Bool {
+        registrations.withLock { $0[name]?.mayBlock ?? true }
     }
 
     /// Every registered command, by name.

@@ -12,13 +12,17 @@ extension NanoverServer {
 
     /// Registers a command that clients can list and run.
     ///
+    /// - Parameter mayBlock: false only for a handler that returns quickly
+    ///   and never blocks; it then runs on the server's own thread (see
+    ///   ``CommandRegistry/register(_:defaultArguments:mayBlock:handler:)``).
     /// - Throws: ``CommandError/alreadyRegistered(name:)`` if the name is taken.
     public func registerCommand(
         _ name: String,
         defaultArguments: NanoverStruct = [:],
+        mayBlock: Bool = true,
         handler: @escaping CommandHandler
     ) throws(CommandError) {
-        try commandRegistry.register(name, defaultArguments: defaultArguments, handler: handler)
+        try commandRegistry.register(name, defaultArguments: defaultArguments, mayBlock: mayBlock, handler: handler)
     }
 
     /// Removes a command.

@@ -43,9 +43,13 @@ struct CommandService: RegistrableRPCService {
         let result: NanoverStruct
         do {
             // Handlers are the embedder's code and may block or take long:
-            // never on the server's own loop.
-            result = try await withTaskExecutorPreference(globalConcurrentExecutor) {
-                try await registry.run(name, arguments: arguments)
+            // never on the server's own threads, unless registered as quick.
+            if registry.mayBlock(name) {
+                result = try await withTaskExecutorPreference(globalConcurrentExecutor) {
+                    try await registry.run(name, arguments: arguments)
+                }
+            } else {
+                result = try await registry.run(name, arguments: arguments)
             }
         } catch let error as CommandError {
             switch error {
