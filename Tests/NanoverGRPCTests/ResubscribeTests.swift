@@ -90,7 +90,8 @@ struct ResubscribeTests {
 
         // And the new subscription is live.
         try second.updateState(StateChange(updates: ["later": true]))
-        #expect(try await iterator.next() == StateChange(updates: ["later": true]))
+        let later = try await iterator.next()
+        #expect(later == StateChange(updates: ["later": true]))
         await client.close()
         await second.close()
     }
@@ -117,6 +118,37 @@ struct ResubscribeTests {
         // The nudge's removal never shows in the mirror or its changes.
         #expect(second.copyState().isEmpty)
         await client.close()
+        await second.close()
+    }
+
+    @Test("a restored subscription stays open once the empty-state nudge has finished")
+    func restoredStaysOpen() async throws {
+        let first = try await startServer(port: 0, state: ["a": 1])
+        let port = first.port
+        let client = try NanoverClient(address: "127.0.0.1", port: port)
+        let events = client.subscriptionEvents()
+        client.subscribeAllStateUpdates(interval: .zero, resubscribe: Self.quickRetry)
+        await waitUntil("the first state arrives") { client.copyState() == ["a": 1] }
+        await first.close()
+        let second = try await startServer(port: port, state: ["b": 2])
+        var eventIterator = events.makeAsyncIterator()
+        while let event = await eventIterator.next() {
+            if case .restored = event { break }
+        }
+        // The nudge beside a resubscription gives up 100 ms after it starts,
+        // once the first message has come; its ending once ended the stream
+        // too, and the client subscribed again and again. Watch well past
+        // that: a slow machine can only make this pass, never fail falsely.
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(second.state.subscriptionCount == 1)
+        try second.updateState(StateChange(updates: ["c": 3]))
+        await waitUntil("the live subscription brings the next change") { client.copyState()["c"] == 3 }
+        await client.close()
+        var later: [SubscriptionEvent] = []
+        while let event = await eventIterator.next() {
+            later.append(event)
+        }
+        #expect(later.isEmpty, "no loss after the restore: \(later)")
         await second.close()
     }
 

@@ -57,7 +57,10 @@ struct MirrorSubscription: Sendable {
         let nudge = EmptyStateNudge()
         let delivered = ArrivalCounter()
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            // Each child says whether it was the stream: the nudge finishes
+            // as soon as the first message has come, and that must not end
+            // the subscription.
+            try await withThrowingTaskGroup(of: Bool.self) { group in
                 group.addTask {
                     try await stateClient.subscribeStateUpdates(request, options: options) { response in
                         for try await update in response.messages {
@@ -76,12 +79,16 @@ struct MirrorSubscription: Sendable {
                             }
                         }
                     }
+                    return true
                 }
                 if replacingMirror {
-                    group.addTask { try await nudge.run(with: client) }
+                    group.addTask {
+                        try await nudge.run(with: client)
+                        return false
+                    }
                 }
                 // The stream ending, normally or not, ends this subscription.
-                try await group.next()
+                while let wasStream = try await group.next(), !wasStream {}
                 group.cancelAll()
             }
             return (delivered.count > 0, SubscriptionEndedByServer())
