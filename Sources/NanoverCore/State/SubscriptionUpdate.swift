@@ -33,6 +33,25 @@ public struct SubscriptionUpdate: Sendable {
     /// The update as the bytes of a `nanover.protocol.state.StateUpdate`
     /// message, built from values encoded once per change.
     public var encodedStateUpdate: [UInt8] {
-        ProtobufValueWriter.message(structFieldNumber: 1, entries: keyChanges.lazy.map(\.change.encodedField))
+        [UInt8](unsafeUninitializedCapacity: encodedStateUpdateCount) { buffer, initialized in
+            encodeStateUpdate(into: UnsafeMutableRawBufferPointer(buffer))
+            initialized = buffer.count
+        }
+    }
+
+    /// The size of ``encodedStateUpdate``, in bytes.
+    public var encodedStateUpdateCount: Int {
+        ProtobufValueWriter.messageSize(entriesLength: entriesLength)
+    }
+
+    /// Writes ``encodedStateUpdate`` into `buffer`, which must be exactly
+    /// ``encodedStateUpdateCount`` bytes: for a transport's own buffer.
+    public func encodeStateUpdate(into buffer: UnsafeMutableRawBufferPointer) {
+        ProtobufValueWriter.writeMessage(
+            structFieldNumber: 1, entries: keyChanges.lazy.map(\.change.encodedField), entriesLength: entriesLength, into: buffer)
+    }
+
+    private var entriesLength: Int {
+        keyChanges.reduce(0) { $0 + $1.change.encodedField.count }
     }
 }

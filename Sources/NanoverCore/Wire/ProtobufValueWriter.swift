@@ -38,20 +38,37 @@ struct ProtobufValueWriter {
         return writer.bytes
     }
 
-    /// The bytes of a message whose field `fieldNumber` is a `Struct` made of
-    /// the given pre-encoded entries (as from ``structField(key:value:)``).
-    static func message<C: Collection>(
-        structFieldNumber fieldNumber: Int, entries: C
-    ) -> [UInt8] where C.Element == [UInt8] {
-        let structLength = entries.reduce(0) { $0 + $1.count }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(1 + varintSize(structLength) + structLength)
-        bytes.append(UInt8(fieldNumber << 3 | 2))
-        appendVarint(UInt64(structLength), to: &bytes)
-        for entry in entries {
-            bytes.append(contentsOf: entry)
+    /// The size of a message whose field `fieldNumber` (below 16) is a
+    /// `Struct` of pre-encoded entries (as from ``structField(key:value:)``)
+    /// totalling `entriesLength` bytes.
+    static func messageSize(entriesLength: Int) -> Int {
+        1 + varintSize(entriesLength) + entriesLength
+    }
+
+    /// Writes that message into `buffer`, which must be exactly
+    /// ``messageSize(entriesLength:)`` bytes: straight into the transport's
+    /// buffer, with no intermediate array.
+    static func writeMessage<C: Collection>(
+        structFieldNumber fieldNumber: Int, entries: C, entriesLength: Int, into buffer: UnsafeMutableRawBufferPointer
+    ) where C.Element == [UInt8] {
+        precondition(buffer.count == messageSize(entriesLength: entriesLength), "buffer size does not match the message")
+        var offset = 0
+        buffer[offset] = UInt8(fieldNumber << 3 | 2)
+        offset += 1
+        var length = UInt64(entriesLength)
+        while length >= 0x80 {
+            buffer[offset] = UInt8(truncatingIfNeeded: length) | 0x80
+            offset += 1
+            length >>= 7
         }
-        return bytes
+        buffer[offset] = UInt8(length)
+        offset += 1
+        for entry in entries {
+            entry.withUnsafeBytes { entryBytes in
+                UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<offset + entryBytes.count]).copyMemory(from: entryBytes)
+            }
+            offset += entry.count
+        }
     }
 
     // MARK: Measuring

@@ -53,9 +53,12 @@ private struct BytesAdapter<Bytes: GRPCContiguousBytes>: SwiftProtobufContiguous
 
 /// Writes a subscription update from the map entries its changes were
 /// encoded into when they were applied: no swift-protobuf message is built
-/// per subscriber.
+/// per subscriber, and the entries are copied once, into the transport's
+/// buffer.
 struct SubscriptionUpdateSerializer: MessageSerializer {
     func serialize<Bytes: GRPCContiguousBytes>(_ update: SubscriptionUpdate) throws -> Bytes {
-        Bytes(update.encodedStateUpdate)
+        var bytes = Bytes(repeating: 0, count: update.encodedStateUpdateCount)
+        bytes.withUnsafeMutableBytes { update.encodeStateUpdate(into: $0) }
+        return bytes
     }
 }
