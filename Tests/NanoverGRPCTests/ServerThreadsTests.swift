@@ -31,6 +31,19 @@ struct ServerThreadsTests {
         return await task.value
     }
 
+    /// Suspends the calling task, running on `home`, and resumes it from
+    /// `other`'s thread. The resumption is queued behind the current job on
+    /// `home`, so it comes after the task has suspended: a continuation
+    /// resumed before that lets the task go on where it is, wherever the
+    /// resumption came from.
+    static func suspendUntilResumed(from other: any EventLoop, after home: any EventLoop) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            home.execute {
+                other.execute { continuation.resume() }
+            }
+        }
+    }
+
     @Test("the following executor runs a task on the pool thread that started it")
     func followsTheStartingThread() async throws {
         for loop in Self.loops() {
@@ -59,9 +72,7 @@ struct ServerThreadsTests {
                 let startedHome = Self.isCurrent(home)
                 // Resumed from the other thread, as a subscription is when a
                 // change arrives on another connection.
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    other.execute { continuation.resume() }
-                }
+                await Self.suspendUntilResumed(from: other, after: home)
                 staysHome.value = startedHome && Self.isCurrent(home)
             }
         }
@@ -73,9 +84,7 @@ struct ServerThreadsTests {
         let loops = Self.loops()
         let (home, other) = (loops[0], loops[1])
         let movedAway = try await Self.run(from: home, preferring: Self.pool.followingExecutor) {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                other.execute { continuation.resume() }
-            }
+            await Self.suspendUntilResumed(from: other, after: home)
             return Self.isCurrent(other)
         }
         #expect(movedAway, "the following executor alone goes where the wake-up comes from")
