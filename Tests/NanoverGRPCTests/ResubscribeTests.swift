@@ -130,11 +130,20 @@ struct ResubscribeTests {
         client.subscribeAllStateUpdates(interval: .zero, resubscribe: Self.quickRetry)
         await waitUntil("the first state arrives") { client.copyState() == ["a": 1] }
         await first.close()
-        let second = try await startServer(port: port, state: ["b": 2])
-        var eventIterator = events.makeAsyncIterator()
-        while let event = await eventIterator.next() {
-            if case .restored = event { break }
+        let seen = Box<[SubscriptionEvent]>([])
+        let collecting = Task {
+            for await event in events {
+                seen.value.append(event)
+            }
         }
+        let second = try await startServer(port: port, state: ["b": 2])
+        // The closing first server may itself have answered a resubscription
+        // with its final state before ending it: wait for the new server's.
+        await waitUntil("the new server's state is restored") {
+            guard client.copyState() == ["b": 2], case .restored? = seen.value.last else { return false }
+            return true
+        }
+        let eventsAtRestore = seen.value.count
         // The nudge beside a resubscription gives up 100 ms after it starts,
         // once the first message has come; its ending once ended the stream
         // too, and the client subscribed again and again. Watch well past
@@ -143,12 +152,10 @@ struct ResubscribeTests {
         #expect(second.state.subscriptionCount == 1)
         try second.updateState(StateChange(updates: ["c": 3]))
         await waitUntil("the live subscription brings the next change") { client.copyState()["c"] == 3 }
-        await client.close()
-        var later: [SubscriptionEvent] = []
-        while let event = await eventIterator.next() {
-            later.append(event)
-        }
+        let later = Array(seen.value.dropFirst(eventsAtRestore))
         #expect(later.isEmpty, "no loss after the restore: \(later)")
+        await client.close()
+        await collecting.value
         await second.close()
     }
 
