@@ -50,16 +50,14 @@ struct TargetOptions: ParsableArguments {
     /// the load generator's own CPU time.
     func measuring<Result: Sendable>(_ body: () async throws -> Result) async throws -> (Result, RunUsage) {
         let ownCPU = try ProcessSampler.cpuSeconds(of: getpid())
-        guard let serverPid else {
-            let result = try await body()
-            return (result, RunUsage(server: nil, loadGeneratorCPUSeconds: try ProcessSampler.cpuSeconds(of: getpid()) - ownCPU))
-        }
-        let sampler = try ProcessSampler(pid: serverPid)
-        let sampling = Task { await sampler.sample() }
-        defer { sampling.cancel() }
+        let sampler = try serverPid.map(ProcessSampler.init(pid:))
+        let sampling = sampler.map { sampler in Task { await sampler.sample() } }
+        defer { sampling?.cancel() }
         let result = try await body()
-        let server = try sampler.finish()
-        return (result, RunUsage(server: server, loadGeneratorCPUSeconds: try ProcessSampler.cpuSeconds(of: getpid()) - ownCPU))
+        let usage = RunUsage(
+            server: try sampler?.finish(),
+            loadGeneratorCPUSeconds: try ProcessSampler.cpuSeconds(of: getpid()) - ownCPU)
+        return (result, usage)
     }
 }
 

@@ -2,9 +2,13 @@
 /// previous message, each with its latest value, or as a removal.
 public struct SubscriptionUpdate: Sendable {
     let keyChanges: [(key: String, change: KeyChange)]
+    /// The encoded size of the entries together, which both sizing and
+    /// writing the message need.
+    private let entriesLength: Int
 
     init(keyChanges: [(key: String, change: KeyChange)]) {
         self.keyChanges = keyChanges
+        entriesLength = keyChanges.reduce(0) { $0 + $1.change.encodedField.count }
     }
 
     /// The update as a change: keys set and keys removed.
@@ -49,9 +53,5 @@ public struct SubscriptionUpdate: Sendable {
     public func encodeStateUpdate(into buffer: UnsafeMutableRawBufferPointer) {
         ProtobufValueWriter.writeMessage(
             structFieldNumber: 1, entries: keyChanges.lazy.map(\.change.encodedField), entriesLength: entriesLength, into: buffer)
-    }
-
-    private var entriesLength: Int {
-        keyChanges.reduce(0) { $0 + $1.change.encodedField.count }
     }
 }

@@ -52,22 +52,18 @@ struct ProtobufValueWriter {
         structFieldNumber fieldNumber: Int, entries: C, entriesLength: Int, into buffer: UnsafeMutableRawBufferPointer
     ) where C.Element == [UInt8] {
         precondition(buffer.count == messageSize(entriesLength: entriesLength), "buffer size does not match the message")
+        var header: [UInt8] = [UInt8(fieldNumber << 3 | 2)]
+        appendVarint(UInt64(entriesLength), to: &header)
         var offset = 0
-        buffer[offset] = UInt8(fieldNumber << 3 | 2)
-        offset += 1
-        var length = UInt64(entriesLength)
-        while length >= 0x80 {
-            buffer[offset] = UInt8(truncatingIfNeeded: length) | 0x80
-            offset += 1
-            length >>= 7
-        }
-        buffer[offset] = UInt8(length)
-        offset += 1
-        for entry in entries {
-            entry.withUnsafeBytes { entryBytes in
-                UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<offset + entryBytes.count]).copyMemory(from: entryBytes)
+        func copy(_ part: [UInt8]) {
+            part.withUnsafeBytes { partBytes in
+                UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<offset + partBytes.count]).copyMemory(from: partBytes)
             }
-            offset += entry.count
+            offset += part.count
+        }
+        copy(header)
+        for entry in entries {
+            copy(entry)
         }
     }
 

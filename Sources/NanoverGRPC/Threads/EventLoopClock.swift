@@ -23,10 +23,9 @@ public struct EventLoopClock: MonotonicClock {
             return try await system.sleep(until: deadline)
         }
         try Task.checkCancellation()
-        let (seconds, attoseconds) = (deadline - now).components
-        let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-        guard nanoseconds > 0 else { return }
-        let timer = loop.scheduleTask(in: .nanoseconds(nanoseconds)) {}
+        let delay = TimeAmount(deadline - now)
+        guard delay > .zero else { return }
+        let timer = loop.scheduleTask(in: delay) {}
         try await withTaskCancellationHandler {
             do {
                 try await timer.futureResult.get()
