@@ -16,6 +16,22 @@ struct ResubscribeTests {
         return server
     }
 
+    /// A client subscribed with ``quickRetry`` to a server holding `state`,
+    /// which has then closed; its change and event streams were opened
+    /// before it subscribed. The port is free for a new server.
+    private func clientWhoseServerClosed(
+        state: NanoverStruct
+    ) async throws -> (client: NanoverClient, port: Int, changes: AsyncThrowingStream<StateChange, any Error>, events: AsyncStream<SubscriptionEvent>) {
+        let first = try await startServer(port: 0, state: state)
+        let client = try NanoverClient(address: "127.0.0.1", port: first.port)
+        let changes = client.stateChanges()
+        let events = client.subscriptionEvents()
+        client.subscribeAllStateUpdates(interval: .zero, resubscribe: Self.quickRetry)
+        await waitUntil("the first state arrives") { client.copyState() == state }
+        await first.close()
+        return (client, first.port, changes, events)
+    }
+
     @Test("without a policy, a closing server ends the change stream normally and the event says lost")
     func lostWithoutPolicy() async throws {
         let server = try await startServer(port: 0, state: ["a": 1])
@@ -47,14 +63,7 @@ struct ResubscribeTests {
 
     @Test("with a policy, the client subscribes again and the new server's whole state replaces the mirror")
     func restoredAfterRestart() async throws {
-        let first = try await startServer(port: 0, state: ["kept": 1, "vanishes": 2])
-        let port = first.port
-        let client = try NanoverClient(address: "127.0.0.1", port: port)
-        let changes = client.stateChanges()
-        let events = client.subscriptionEvents()
-        client.subscribeAllStateUpdates(interval: .zero, resubscribe: Self.quickRetry)
-        await waitUntil("the first state arrives") { client.copyState() == ["kept": 1, "vanishes": 2] }
-        await first.close()
+        let (client, port, changes, events) = try await clientWhoseServerClosed(state: ["kept": 1, "vanishes": 2])
 
         var eventIterator = events.makeAsyncIterator()
         guard case .lost? = await eventIterator.next() else {
@@ -98,13 +107,7 @@ struct ResubscribeTests {
 
     @Test("a server that comes back empty empties the mirror")
     func restoredEmpty() async throws {
-        let first = try await startServer(port: 0, state: ["a": 1])
-        let port = first.port
-        let client = try NanoverClient(address: "127.0.0.1", port: port)
-        let events = client.subscriptionEvents()
-        client.subscribeAllStateUpdates(interval: .zero, resubscribe: Self.quickRetry)
-        await waitUntil("the first state arrives") { client.copyState() == ["a": 1] }
-        await first.close()
+        let (client, port, _, events) = try await clientWhoseServerClosed(state: ["a": 1])
         let second = try await startServer(port: port, state: [:])
         await waitUntil("the empty state replaces the mirror") { client.copyState().isEmpty }
         var restored = false
@@ -123,13 +126,7 @@ struct ResubscribeTests {
 
     @Test("a restored subscription stays open once the empty-state nudge has finished")
     func restoredStaysOpen() async throws {
-        let first = try await startServer(port: 0, state: ["a": 1])
-        let port = first.port
-        let client = try NanoverClient(address: "127.0.0.1", port: port)
-        let events = client.subscriptionEvents()
-        client.subscribeAllStateUpdates(interval: .zero, resubscribe: Self.quickRetry)
-        await waitUntil("the first state arrives") { client.copyState() == ["a": 1] }
-        await first.close()
+        let (client, port, _, events) = try await clientWhoseServerClosed(state: ["a": 1])
         let seen = Box<[SubscriptionEvent]>([])
         let collecting = Task {
             for await event in events {
