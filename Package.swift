@@ -124,6 +124,7 @@ let package = Package(
                 "NanoverGRPC",
                 "NanoverProtocol",
                 "NanoverTestSupport",
+                "SeededRandom",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

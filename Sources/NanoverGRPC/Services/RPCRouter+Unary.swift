@@ -10,9 +10,19 @@ extension RPCRouter {
         maxRequestBytes: Int,
         handler: @escaping @Sendable (Input, ServerContext) async throws -> Output
     ) {
+        registerUnary(descriptor, deserializer: DescriptiveProtobufDeserializer<Input>(maxBytes: maxRequestBytes), handler: handler)
+    }
+
+    /// Registers a unary method whose requests `deserializer` decodes and
+    /// whose responses are protobuf messages.
+    mutating func registerUnary<Deserializer: MessageDeserializer, Output: SwiftProtobuf.Message>(
+        _ descriptor: MethodDescriptor,
+        deserializer: Deserializer,
+        handler: @escaping @Sendable (Deserializer.Message, ServerContext) async throws -> Output
+    ) where Deserializer.Message: Sendable {
         registerHandler(
             forMethod: descriptor,
-            deserializer: DescriptiveProtobufDeserializer<Input>(maxBytes: maxRequestBytes),
+            deserializer: deserializer,
             serializer: ProtobufSerializer<Output>()
         ) { request, context in
             let single = try await ServerRequest(stream: request)

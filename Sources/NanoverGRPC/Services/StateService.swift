@@ -45,7 +45,7 @@ struct StateService: RegistrableRPCService {
                 return [:]
             }
         }
-        router.registerUnary(Methods.UpdateState.descriptor, maxRequestBytes: maxRequestBytes) { (request: Nanover_Protocol_State_UpdateStateRequest, _) in
+        router.registerUnary(Methods.UpdateState.descriptor, deserializer: StateUpdateRequestDeserializer(maxBytes: maxRequestBytes)) { request, _ in
             try updateState(request)
         }
         router.registerUnary(Methods.UpdateLocks.descriptor, maxRequestBytes: maxRequestBytes) { (request: Nanover_Protocol_State_UpdateLocksRequest, _) in
@@ -61,13 +61,8 @@ struct StateService: RegistrableRPCService {
         return .seconds(min(seconds, maximumInterval))
     }
 
-    func updateState(_ request: Nanover_Protocol_State_UpdateStateRequest) throws -> Nanover_Protocol_State_UpdateStateResponse {
-        let change: StateChange
-        do {
-            change = StateChange(changedKeys: try NanoverStruct(request.update.changedKeys))
-        } catch {
-            throw RPCError(code: .invalidArgument, message: "state update: \(error)")
-        }
+    func updateState(_ request: StateUpdateRequest) throws -> Nanover_Protocol_State_UpdateStateResponse {
+        let change = StateChange(changedKeys: request.changedKeys)
         var response = Nanover_Protocol_State_UpdateStateResponse()
         do {
             try engine.update(change, token: AccessToken(request.accessToken))

@@ -8,12 +8,12 @@ import NanoverProtocol
 @_spi(Fuzzing)
 public struct StateServiceHarness: Sendable {
     private let service: StateService
-    private let updateDecoder: DescriptiveProtobufDeserializer<Nanover_Protocol_State_UpdateStateRequest>
+    private let updateDecoder: StateUpdateRequestDeserializer
     private let lockDecoder: DescriptiveProtobufDeserializer<Nanover_Protocol_State_UpdateLocksRequest>
 
     public init(engine: StateEngine, maxRequestBytes: Int = NanoverServer.Configuration().maxRequestMessageBytes) {
         service = StateService(engine: engine, maxRequestBytes: maxRequestBytes, logger: Logger(label: "nanover.fuzz"))
-        updateDecoder = DescriptiveProtobufDeserializer(maxBytes: maxRequestBytes)
+        updateDecoder = StateUpdateRequestDeserializer(maxBytes: maxRequestBytes)
         lockDecoder = DescriptiveProtobufDeserializer(maxBytes: maxRequestBytes)
     }
 

@@ -69,7 +69,8 @@ enum RawMessages {
         return Array(bytes[index..<index + length])
     }
 
-    private static func lengthDelimited(_ tag: UInt8, _ contents: [UInt8]) -> [UInt8] {
+    /// A length-delimited field: `tag`, the length, then `contents`.
+    static func lengthDelimited(_ tag: UInt8, _ contents: [UInt8]) -> [UInt8] {
         var bytes = [tag]
         appendVarint(contents.count, to: &bytes)
         return bytes + contents
