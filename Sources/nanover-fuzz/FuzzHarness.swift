@@ -36,6 +36,9 @@ final class FuzzHarness: @unchecked Sendable {
             let end = min(offset + length, input.count)
             let request = Array(input[offset..<end])
             offset = end
+            if kind % 2 == 0, !service.plainReadingAgrees(request) {
+                fatalError("the plain reader and swift-protobuf read \(request) differently")
+            }
             do {
                 if try kind % 2 == 0 ? service.updateState(request) : service.updateLocks(request) {
                     accepted += 1

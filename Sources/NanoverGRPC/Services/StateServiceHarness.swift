@@ -2,6 +2,7 @@ import GRPCCore
 import Logging
 import NanoverCore
 import NanoverProtocol
+import SwiftProtobuf
 
 /// The state service's handling of raw request bytes, exactly as it serves
 /// them, for the fuzzing harness: decoding, checks, and the engine.
@@ -22,6 +23,14 @@ public struct StateServiceHarness: Sendable {
     /// - Throws: the `RPCError` a client would get as its status.
     public func updateState(_ bytes: [UInt8]) throws -> Bool {
         try service.updateState(updateDecoder.deserialize(bytes)).success
+    }
+
+    /// Whether the plain reader, when it reads `bytes` at all, reads the
+    /// request swift-protobuf reads from them.
+    public func plainReadingAgrees(_ bytes: [UInt8]) -> Bool {
+        guard let plain = bytes.withUnsafeBytes({ try? StateUpdateRequestDeserializer.readPlain($0) }) else { return true }
+        guard let full = try? Nanover_Protocol_State_UpdateStateRequest(serializedBytes: bytes) else { return false }
+        return (try? StateUpdateRequestDeserializer.converting(full)) == plain
     }
 
     /// Serves `bytes` as an `UpdateLocks` request: whether it was accepted.
