@@ -135,6 +135,7 @@ let package = Package(
             dependencies: [
                 "nanover-server",
                 "nanover",
+                "nanover-bench",
                 "NanoverCore",
                 "NanoverTestSupport",
             ]

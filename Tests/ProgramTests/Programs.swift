@@ -88,6 +88,7 @@ final class RunningProgram: Sendable {
     var outputLines: [String] { lines.value }
     var errors: String { errorText.value }
     var isRunning: Bool { process.isRunning }
+    var processIdentifier: Int32 { process.processIdentifier }
 
     /// Waits for an output line satisfying `matches` and returns it.
     func waitForLine(_ what: String, _ matches: @escaping (String) -> Bool) async -> String? {
