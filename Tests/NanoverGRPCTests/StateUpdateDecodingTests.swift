@@ -17,10 +17,7 @@ struct StateUpdateDecodingTests {
 
     /// The request through swift-protobuf and the conversion it always had.
     private func fullDecoding(_ bytes: [UInt8]) -> Result<StateUpdateRequest, RPCError> {
-        status {
-            try StateUpdateRequestDeserializer.converting(
-                DescriptiveProtobufDeserializer<Nanover_Protocol_State_UpdateStateRequest>(maxBytes: 4 << 20).deserialize(bytes))
-        }
+        status { try deserializer.decodeFully(bytes) }
     }
 
     private func served(_ bytes: [UInt8]) -> Result<StateUpdateRequest, RPCError> {

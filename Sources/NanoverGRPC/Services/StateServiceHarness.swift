@@ -2,7 +2,6 @@ import GRPCCore
 import Logging
 import NanoverCore
 import NanoverProtocol
-import SwiftProtobuf
 
 /// The state service's handling of raw request bytes, exactly as it serves
 /// them, for the fuzzing harness: decoding, checks, and the engine.
@@ -29,8 +28,7 @@ public struct StateServiceHarness: Sendable {
     /// request swift-protobuf reads from them.
     public func plainReadingAgrees(_ bytes: [UInt8]) -> Bool {
         guard let plain = bytes.withUnsafeBytes({ try? StateUpdateRequestDeserializer.readPlain($0) }) else { return true }
-        guard let full = try? Nanover_Protocol_State_UpdateStateRequest(serializedBytes: bytes) else { return false }
-        return (try? StateUpdateRequestDeserializer.converting(full)) == plain
+        return (try? updateDecoder.decodeFully(bytes)) == plain
     }
 
     /// Serves `bytes` as an `UpdateLocks` request: whether it was accepted.

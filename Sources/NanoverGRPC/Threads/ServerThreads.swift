@@ -55,8 +55,14 @@ public final class ServerThreads: Sendable {
 
     /// The executor of the thread running this code, if it is one of these.
     func executorOfCurrentThread() -> (any TaskExecutor)? {
-        guard let loop = MultiThreadedEventLoopGroup.currentEventLoop else { return nil }
-        return executors[ObjectIdentifier(loop)]
+        executors.ofCurrentThread()
+    }
+}
+
+extension [ObjectIdentifier: EventLoopTaskExecutor] {
+    /// The executor of the thread running this code, if it is one of these.
+    fileprivate func ofCurrentThread() -> EventLoopTaskExecutor? {
+        MultiThreadedEventLoopGroup.currentEventLoop.flatMap { self[ObjectIdentifier($0)] }
     }
 }
 
@@ -74,13 +80,7 @@ private final class FollowingTaskExecutor: TaskExecutor, @unchecked Sendable {
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        let loop: any EventLoop = if let current = MultiThreadedEventLoopGroup.currentEventLoop,
-            executors[ObjectIdentifier(current)] != nil
-        {
-            current
-        } else {
-            group.next()
-        }
+        let loop = executors.ofCurrentThread()?.loop ?? group.next()
         loop.execute {
             job.runSynchronously(on: self.asUnownedTaskExecutor())
         }

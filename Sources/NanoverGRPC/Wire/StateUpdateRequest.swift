@@ -27,7 +27,19 @@ struct StateUpdateRequestDeserializer: MessageDeserializer {
            let plain = serializedMessageBytes.withUnsafeBytes({ try? Self.readPlain($0) }) {
             return plain
         }
-        return try Self.converting(full.deserialize(serializedMessageBytes))
+        return try decodeFully(serializedMessageBytes)
+    }
+
+    /// The request as swift-protobuf decodes it, converted: the authority
+    /// for bytes outside the plain form, and what the plain reader is held
+    /// to.
+    func decodeFully<Bytes: GRPCContiguousBytes>(_ bytes: Bytes) throws -> StateUpdateRequest {
+        let request = try full.deserialize(bytes)
+        do {
+            return StateUpdateRequest(accessToken: request.accessToken, changedKeys: try NanoverStruct(request.update.changedKeys))
+        } catch {
+            throw RPCError(code: .invalidArgument, message: "state update: \(error)")
+        }
     }
 
     /// The request in `bytes`, if they are in the plain form.
@@ -55,14 +67,5 @@ struct StateUpdateRequestDeserializer: MessageDeserializer {
             }
         }
         return StateUpdateRequest(accessToken: accessToken ?? "", changedKeys: changedKeys ?? [:])
-    }
-
-    /// A request decoded by swift-protobuf, converted.
-    static func converting(_ request: Nanover_Protocol_State_UpdateStateRequest) throws -> StateUpdateRequest {
-        do {
-            return StateUpdateRequest(accessToken: request.accessToken, changedKeys: try NanoverStruct(request.update.changedKeys))
-        } catch {
-            throw RPCError(code: .invalidArgument, message: "state update: \(error)")
-        }
     }
 }
