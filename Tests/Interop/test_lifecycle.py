@@ -123,3 +123,58 @@ def test_many_subscriptions_on_one_connection(hub):
     for subscription in subscriptions:
         subscription.wait_for_value("seed", 1, timeout=60)
     assert "multiuser/radially-orient-origins" in peer.commands()
+
+
+def _stalled_subscription(port):
+    """Opens a SubscribeStateUpdates call over a bare socket and never reads
+    its answer: no flow-control updates, a small receive buffer. The way a
+    frozen headset looks from the server."""
+    def frame(kind, flags, stream, payload=b""):
+        return len(payload).to_bytes(3, "big") + bytes([kind, flags]) + stream.to_bytes(4, "big") + payload
+
+    headers = [(":method", "POST"), (":scheme", "http"),
+               (":path", "/nanover.protocol.state.State/SubscribeStateUpdates"),
+               (":authority", "localhost"), ("content-type", "application/grpc"), ("te", "trailers")]
+    # HPACK literals without indexing, new names, no Huffman coding.
+    block = b"".join(b"\x00" + bytes([len(n)]) + n.encode() + bytes([len(v)]) + v.encode() for n, v in headers)
+    stalled = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    stalled.connect(("127.0.0.1", port))
+    stalled.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + frame(0x4, 0, 0)
+                    + frame(0x1, 0x4, 1, block)                      # HEADERS, END_HEADERS
+                    + frame(0x0, 0x1, 1, b"\x00\x00\x00\x00\x00"))   # an empty request, END_STREAM
+    # Read up to the call's response headers, so that the stream is surely
+    # open; after that, not a byte more.
+    stalled.settimeout(CALL_TIMEOUT)
+    pending = b""
+    while True:
+        while len(pending) < 9:
+            chunk = stalled.recv(4096)
+            assert chunk, "the server closed the connection"
+            pending += chunk
+        length, kind, stream = int.from_bytes(pending[:3], "big"), pending[3], int.from_bytes(pending[5:9], "big")
+        if kind == 0x1 and stream == 1:
+            return stalled
+        if kind == 0x4 and not pending[4] & 0x1:
+            stalled.sendall(frame(0x4, 0x1, 0))  # SETTINGS ACK: some servers wait for it
+        while len(pending) < 9 + length:
+            chunk = stalled.recv(4096)
+            assert chunk, "the server closed the connection"
+            pending += chunk
+        pending = pending[9 + length:]
+
+
+def test_a_subscriber_that_never_reads_does_not_keep_the_server_from_stopping(hub):
+    """A frozen client's stream can never take its last message: SIGTERM
+    must still stop the server, cutting that stream off after the grace
+    period, with exit status 0."""
+    writer = hub.connect()
+    assert writer.update({"seed": 0})
+    stalled = _stalled_subscription(hub.port)
+    try:
+        # Far more than the stream's window and the socket buffers hold.
+        for index in range(32):
+            assert writer.update({f"k{index}": "x" * 65536})
+        assert hub.stop() == 0, hub.process.stderr_text()
+    finally:
+        stalled.close()

@@ -103,4 +103,29 @@ struct FaultTests {
             withExtendedLifetime(stalled) {}
         }
     }
+
+    @Test("a subscriber that never reads cannot hold up closing: after the grace period it is cut off")
+    func stalledSubscriberDoesNotHoldUpClose() async throws {
+        var configuration = testConfiguration()
+        configuration.shutdownGracePeriod = .milliseconds(200)
+        let server = try await NanoverServer.start(address: "127.0.0.1", port: 0, configuration: configuration)
+        let stalled = try StalledHTTP2Client(
+            port: server.port, path: "/nanover.protocol.state.State/SubscribeStateUpdates", message: [])
+        await waitUntil("the stalled subscription is open") { server.state.subscriptionCount == 1 }
+        // More than the windows and the socket's buffers hold: the stream's
+        // last message can never be written, so it cannot end by itself.
+        let payload = NanoverValue.string(String(repeating: "x", count: 64 * 1024))
+        for key in 0..<32 {
+            try server.updateState(StateChange(updates: ["k\(key)": payload]))
+        }
+        await waitUntil("the stalled subscriber's buffer holds a change") {
+            server.state.subscriptionBacklogs().max() ?? 0 > 0
+        }
+        // Were the cut-off lost, close would wait for ever.
+        let watchdog = Watchdog(seconds: 120, what: "closing a server with a stalled subscriber hung past its grace period")
+        await server.close()
+        watchdog.disarm()
+        #expect(server.state.subscriptionCount == 0)
+        withExtendedLifetime(stalled) {}
+    }
 }

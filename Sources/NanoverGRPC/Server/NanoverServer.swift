@@ -175,23 +175,19 @@ public final class NanoverServer: Sendable {
         state.close()
         grpcServer.beginGracefulShutdown()
         let serving = self.serving
-        let finishedInTime = await withTaskGroup(of: Bool.self) { group in
+        // The group returns only once both children have: awaiting a task's
+        // result cannot be cancelled, so the cut-off must happen inside it.
+        await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 _ = await serving.result
-                return true
             }
-            group.addTask { [grace = configuration.shutdownGracePeriod] in
-                try? await Task.sleep(for: grace)
-                return false
+            group.addTask { [grace = configuration.shutdownGracePeriod, logger = configuration.logger] in
+                guard (try? await Task.sleep(for: grace)) != nil else { return }
+                logger.info("grace period over; cutting off remaining calls")
+                serving.cancel()
             }
-            let first = await group.next() ?? true
+            await group.next()
             group.cancelAll()
-            return first
-        }
-        if !finishedInTime {
-            configuration.logger.info("grace period over; cutting off remaining calls")
-            serving.cancel()
-            _ = await serving.result
         }
     }
 }

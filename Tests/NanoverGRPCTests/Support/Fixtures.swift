@@ -4,13 +4,27 @@ import NanoverGRPC
 /// The state the reference's client/server tests start from.
 let initialState: NanoverStruct = ["hello": 100, "test": ["baby": "yoda"]]
 
-/// A server on a free loopback port, optionally on a manual clock.
-func startServer(clock: (any MonotonicClock)? = nil) async throws -> NanoverServer {
+/// How long test servers let streams finish when closed. The suite runs
+/// every test at once, and on a small machine a heavy test can hold the
+/// shared threads for tens of seconds; the product's one second would then
+/// cut off streams that were about to end normally, which is what many
+/// tests assert. Only a hang runs into this.
+let testShutdownGracePeriod: Duration = .seconds(120)
+
+/// Settings for servers under test: ``testShutdownGracePeriod``, and
+/// optionally a manual clock.
+func testConfiguration(clock: (any MonotonicClock)? = nil) -> NanoverServer.Configuration {
     var configuration = NanoverServer.Configuration()
+    configuration.shutdownGracePeriod = testShutdownGracePeriod
     if let clock {
         configuration.clock = clock
     }
-    return try await NanoverServer.start(address: "127.0.0.1", port: 0, configuration: configuration)
+    return configuration
+}
+
+/// A server on a free loopback port, optionally on a manual clock.
+func startServer(clock: (any MonotonicClock)? = nil) async throws -> NanoverServer {
+    try await NanoverServer.start(address: "127.0.0.1", port: 0, configuration: testConfiguration(clock: clock))
 }
 
 /// Runs `body` with a server holding ``initialState`` and a client connected
