@@ -24,7 +24,7 @@ from nanover_wire import (command_grpc, command_pb2, from_struct, from_value,
 
 # Generous limits: these bound how long a broken server can hang the suite;
 # a healthy one answers far sooner.
-DEADLINE = 20.0
+DEADLINE = 60.0
 CALL_TIMEOUT = 30.0
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0

@@ -94,7 +94,7 @@ struct HostileInputTests {
 
     @Test("a message over the size limit is RESOURCE_EXHAUSTED, and the server goes on")
     func tooLarge() async throws {
-        var configuration = NanoverServer.Configuration()
+        var configuration = testConfiguration()
         configuration.maxRequestMessageBytes = 64 * 1024
         let server = try await NanoverServer.start(address: "127.0.0.1", port: 0, configuration: configuration)
         let client = try NanoverClient(address: "127.0.0.1", port: server.port)

@@ -11,7 +11,7 @@ struct ResubscribeTests {
     static let quickRetry = ResubscribePolicy(initialDelay: .milliseconds(20), maximumDelay: .milliseconds(200))
 
     private func startServer(port: Int, state: NanoverStruct) async throws -> NanoverServer {
-        let server = try await NanoverServer.start(address: "127.0.0.1", port: port)
+        let server = try await NanoverServer.start(address: "127.0.0.1", port: port, configuration: testConfiguration())
         try server.updateState(StateChange(updates: state))
         return server
     }

@@ -92,7 +92,7 @@ struct ServerThreadsTests {
 
     @Test("servers on 0, 1 and 2 threads serve state and commands", arguments: [0, 1, 2])
     func servesOnAnyThreadCount(threads: Int) async throws {
-        var configuration = NanoverServer.Configuration()
+        var configuration = testConfiguration()
         configuration.threads = threads
         let server = try await NanoverServer.start(address: "127.0.0.1", port: 0, configuration: configuration)
         let clients = try (0..<4).map { _ in try NanoverClient(address: "127.0.0.1", port: server.port) }
@@ -113,7 +113,7 @@ struct ServerThreadsTests {
 
     @Test("a command registered as never blocking runs on the server's thread; others run off it")
     func commandThreads() async throws {
-        var configuration = NanoverServer.Configuration()
+        var configuration = testConfiguration()
         configuration.threads = 2
         let server = try await NanoverServer.start(address: "127.0.0.1", port: 0, configuration: configuration)
         let serverThreads = ServerThreads.shared(count: 2)
@@ -132,7 +132,7 @@ struct ServerThreadsTests {
 
     @Test("a negative thread count is refused")
     func negativeThreadCount() async {
-        var configuration = NanoverServer.Configuration()
+        var configuration = testConfiguration()
         configuration.threads = -1
         await #expect(throws: NanoverServerError.self) {
             try await NanoverServer.start(address: "127.0.0.1", port: 0, configuration: configuration)

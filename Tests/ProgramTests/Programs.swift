@@ -20,9 +20,12 @@ struct Outcome: Sendable {
     let errors: String
 }
 
-/// Runs a program to its end. Blocking reads get threads of their own:
-/// Dispatch's global pool is as small as the machine and would starve.
-func run(_ program: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> Outcome {
+/// Runs a program to its end; one still running after `timeout` is
+/// terminated (its outcome then shows SIGTERM's status), so that a hang
+/// fails its test instead of stalling the suite. Blocking reads get threads
+/// of their own: Dispatch's global pool is as small as the machine and
+/// would starve.
+func run(_ program: String, _ arguments: [String], timeout: Duration = .seconds(120)) async throws -> Outcome {
     let process = Process()
     process.executableURL = Programs.url(program)
     process.arguments = arguments
@@ -31,11 +34,18 @@ func run(_ program: String, _ arguments: [String], timeout: Duration = .seconds(
     process.standardOutput = output
     process.standardError = errors
     try process.run()
+    let ended = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+        if ended.wait(timeout: .now() + Double(timeout.components.seconds)) == .timedOut {
+            process.terminate()
+        }
+    }
     return await withCheckedContinuation { continuation in
         Thread.detachNewThread {
             let out = output.fileHandleForReading.readDataToEndOfFile()
             let err = errors.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
+            ended.signal()
             continuation.resume(returning: Outcome(
                 status: process.terminationStatus,
                 output: String(decoding: out, as: UTF8.self),
@@ -101,7 +111,7 @@ final class RunningProgram: Sendable {
     }
 
     /// Waits for the program to end and returns its exit status.
-    func exitStatus(timeout: Duration = .seconds(20)) async -> Int32? {
+    func exitStatus(timeout: Duration = .seconds(120)) async -> Int32? {
         let ended = await withCheckedContinuation { continuation in
             Thread.detachNewThread { [finished] in
                 let seconds = Double(timeout.components.seconds)
