@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "NanoverCore", targets: ["NanoverCore"]),
         .library(name: "NanoverProtocol", targets: ["NanoverProtocol"]),
         .library(name: "NanoverGRPC", targets: ["NanoverGRPC"]),
+        .library(name: "NanoverTesting", targets: ["NanoverTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
@@ -28,10 +29,8 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
-        .target(
-            name: "NanoverCore",
-            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
-        ),
+        .target(name: "NanoverCore"),
+        .target(name: "NanoverTesting", dependencies: ["NanoverCore"]),
         .target(
             name: "NanoverGRPC",
             dependencies: [
@@ -44,6 +43,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -52,6 +52,7 @@ let package = Package(
                 "NanoverCore",
                 "NanoverGRPC",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -101,20 +102,20 @@ let package = Package(
                 "CLibFuzzer",
                 "SeededRandom",
                 "NanoverCore",
+                "NanoverTesting",
                 "NanoverGRPC",
                 "NanoverProtocol",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
-        .target(name: "NanoverTestSupport", dependencies: ["NanoverCore", "SeededRandom"], path: "Tests/NanoverTestSupport"),
+        .target(name: "NanoverTestSupport", dependencies: ["NanoverCore", "NanoverTesting", "SeededRandom"], path: "Tests/NanoverTestSupport"),
         .testTarget(
             name: "NanoverCoreTests",
             dependencies: [
                 "NanoverCore",
+                "NanoverTesting",
                 "NanoverTestSupport",
-                "NanoverProtocol",
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
         .testTarget(
@@ -123,11 +124,13 @@ let package = Package(
                 "NanoverCore",
                 "NanoverGRPC",
                 "NanoverProtocol",
+                "NanoverTesting",
                 "NanoverTestSupport",
                 "SeededRandom",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

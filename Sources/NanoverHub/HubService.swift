@@ -32,9 +32,11 @@ public struct HubService: Service {
             try? await gracefulShutdown()
             logger.info("shutting down")
             await server.close()
+            // Every stream has ended; the state changes no more.
+            server.session.close()
             group.cancelAll()
         }
-        if let persister, persister.writeNow() {
+        if let persister, await persister.writeNow() {
             logger.info("state written", metadata: ["path": "\(persister.file.path)"])
         }
     }

@@ -16,9 +16,7 @@ public func parseStateArgument(_ argument: String) throws -> NanoverStruct {
         }
     }
     do {
-        let state = try NanoverJSON.structure(from: text)
-        try state.validateForWire()
-        return state
+        return try NanoverJSON.structure(from: text)
     } catch {
         throw ValueParsingError(message: "\(source) is not a JSON object of state values")
     }

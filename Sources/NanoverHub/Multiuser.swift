@@ -1,6 +1,5 @@
 import Foundation
 import NanoverCore
-import NanoverGRPC
 
 /// Server behaviour for the multi-user VR experience: key prefixes the VR
 /// clients use, and the command that arranges their play areas.
@@ -10,18 +9,18 @@ public enum Multiuser {
     /// Places every avatar's user origin evenly on a circle, facing inwards.
     public static let radiallyOrientOriginsCommand = "multiuser/radially-orient-origins"
 
-    /// Registers the multi-user commands on a server.
-    public static func registerCommands(on server: NanoverServer) throws {
+    /// Registers the multi-user commands on a session.
+    public static func registerCommands(on session: NanoverSession) throws(CommandError) {
         // Quick and never blocking: a copy of the state and one update.
-        try server.registerCommand(radiallyOrientOriginsCommand, defaultArguments: ["radius": 1], mayBlock: false) { [weak server] arguments in
-            guard let server else { return nil }
+        try session.commands.register(radiallyOrientOriginsCommand, defaultArguments: ["radius": 1], mayBlock: false) { [weak session] arguments in
+            guard let session else { return nil }
             guard let radius = arguments["radius"]?.doubleValue else {
                 throw CommandError.invalidArguments("radius must be a number")
             }
-            let avatarIDs = server.copyState().keys
+            let avatarIDs = session.state.copyState().keys
                 .filter { $0.hasPrefix(avatarPrefix) }
                 .map { String($0.dropFirst(avatarPrefix.count)) }
-            try server.updateState(radialOrigins(forAvatarIDs: avatarIDs, radius: radius))
+            try session.state.update(radialOrigins(forAvatarIDs: avatarIDs, radius: radius))
             return nil
         }
     }
@@ -37,8 +36,8 @@ public enum Multiuser {
             let angle = 2 * Double.pi * Double(index) / Double(sorted.count)
             let turn = -angle - Double.pi / 2
             change.set(userOriginPrefix + id, to: [
-                "position": [.number(radius * cos(angle)), 0, .number(radius * sin(angle))],
-                "rotation": [0, .number(sin(turn / 2)), 0, .number(cos(turn / 2))],
+                "position": [.double(radius * cos(angle)), 0, .double(radius * sin(angle))],
+                "rotation": [0, .double(sin(turn / 2)), 0, .double(cos(turn / 2))],
             ])
         }
         return change

@@ -12,7 +12,8 @@ public struct StateFileError: Error, CustomStringConvertible {
 }
 
 /// The shared state on disk, as one JSON object of the values the state
-/// holds (NaN and infinities spelled as ``NanoverJSON`` spells them).
+/// holds, in ``NanoverJSON``'s exact form (integers, doubles, binary and
+/// nil all read back as they were).
 public struct StateFile: Sendable {
     public let path: String
 
@@ -35,23 +36,22 @@ public struct StateFile: Sendable {
             throw StateFileError(path: path, reason: "cannot be read (\(error.localizedDescription))")
         }
         do {
-            let value = try NanoverJSON.decoder().decode(NanoverValue.self, from: data)
+            let value = try NanoverJSON.value(fromUTF8: data)
             guard let state = value.structValue else {
                 throw StateFileError(path: path, reason: "is not a JSON object")
             }
-            try state.validateForWire()
             return state
         } catch let error as StateFileError {
             throw error
         } catch {
-            throw StateFileError(path: path, reason: "is not a JSON object of state values (\(Self.explain(error)))")
+            throw StateFileError(path: path, reason: "is not a JSON object of state values (\(error))")
         }
     }
 
     /// Writes the state atomically: to a temporary file beside the target,
     /// then renamed over it, so a crash never leaves half a file.
     public func save(_ state: NanoverStruct) throws {
-        let data = try NanoverJSON.encoder(pretty: true).encode(NanoverValue.structure(state))
+        let data = Data(NanoverJSON.string(.structure(state), pretty: true).utf8)
         let target = URL(fileURLWithPath: path)
         let temporary = target.deletingLastPathComponent()
             .appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
@@ -68,12 +68,5 @@ public struct StateFile: Sendable {
             try? FileManager.default.removeItem(at: temporary)
             throw StateFileError(path: path, reason: "cannot be written (\(error.localizedDescription))")
         }
-    }
-
-    private static func explain(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            return context.underlyingError.map { "\($0)" } ?? context.debugDescription
-        }
-        return "\(error)"
     }
 }

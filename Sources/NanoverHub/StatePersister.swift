@@ -1,9 +1,14 @@
 import Logging
+import NIOPosix
 import NanoverCore
 import Synchronization
 
 /// Keeps a state file up to date: after a change, writes the whole state at
 /// most once per ``minimumInterval``, and once more when asked at shutdown.
+///
+/// Encoding and writing a large state takes a while, so it runs on NIO's
+/// thread pool for blocking work, never on Swift's shared pool, whose few
+/// threads serve every task of the program.
 public final class StatePersister: Sendable {
     public let file: StateFile
     public let minimumInterval: Duration
@@ -35,22 +40,27 @@ public final class StatePersister: Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: minimumInterval)
             if dirty.take() {
-                writeLogged()
+                await writeLogged()
             }
         }
     }
 
     /// Writes the state now, whether or not it changed.
     @discardableResult
-    public func writeNow() -> Bool {
+    public func writeNow() async -> Bool {
         _ = dirty.take()
-        return writeLogged()
+        return await writeLogged()
     }
 
     @discardableResult
-    private func writeLogged() -> Bool {
+    private func writeLogged() async -> Bool {
+        // Taking the copy costs a reference; the work is in saving it.
+        let state = engine.copyState()
+        let file = self.file
         do {
-            try file.save(engine.copyState())
+            try await NIOThreadPool.singleton.runIfActive {
+                try file.save(state)
+            }
             logger.debug("state written", metadata: ["path": "\(file.path)"])
             return true
         } catch {

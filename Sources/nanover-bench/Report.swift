@@ -33,12 +33,12 @@ struct Report: Sendable {
     var json: String {
         var fields: NanoverStruct = ["scenario": .string(scenario), "target": .string(target)]
         for figure in figures {
-            fields[figure.name] = .number(figure.value)
+            fields[figure.name] = .double(figure.value)
         }
         if !notes.isEmpty {
             fields["notes"] = .list(notes.map(NanoverValue.string))
         }
-        return (try? NanoverJSON.string(.structure(fields))) ?? "{}"
+        return NanoverJSON.string(.structure(fields))
     }
 
     func print(json: Bool) {

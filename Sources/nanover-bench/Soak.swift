@@ -93,13 +93,13 @@ struct Soak: AsyncParsableCommand {
             next = max(next + period, .now)
             round += 1
             do {
-                var change = StateChange(updates: [key: ["round": .number(Double(round)), "at": .number(BenchClock.nowMilliseconds)]])
+                var change = StateChange(updates: [key: ["round": .double(Double(round)), "at": .double(BenchClock.nowMilliseconds)]])
                 if round % 50 == 0 {
                     change.remove(spare)
                 } else if round % 50 == 1 {
-                    change.set(spare, to: ["since": .number(Double(round))])
+                    change.set(spare, to: ["since": .double(Double(round))])
                 }
-                if round % 20 == 0, try await !client.attemptUpdateLocks([key: 1]) {
+                if round % 20 == 0, try await !client.attemptUpdateLocks([key: .acquire(.seconds(1))]) {
                     refusals.add(1)
                 }
                 if try await client.attemptUpdateState(change) {
@@ -107,7 +107,7 @@ struct Soak: AsyncParsableCommand {
                 } else {
                     refusals.add(1)
                 }
-                if round % 20 == 0, try await !client.attemptUpdateLocks([key: nil]) {
+                if round % 20 == 0, try await !client.attemptUpdateLocks([key: .release]) {
                     refusals.add(1)
                 }
             } catch {

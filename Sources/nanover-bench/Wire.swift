@@ -21,7 +21,7 @@ struct StampDeserializer: MessageDeserializer {
     func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> [Stamp] {
         var stamps: [Stamp] = []
         serializedMessageBytes.withUnsafeBytes { buffer in
-            ProtobufScanner.forEachKey(inStateUpdate: buffer, numberFields: ["sent", "seq"]) { key, numbers in
+            PlainProtobufReader.forEachKey(inStateUpdate: buffer, numberFields: ["sent", "seq"]) { key, numbers in
                 if let sent = numbers[0] {
                     stamps.append(Stamp(key: key, sent: sent, sequence: numbers[1]))
                 }

@@ -3,6 +3,7 @@ import GRPCCore
 @_spi(Fuzzing) import NanoverCore
 @_spi(Fuzzing) import NanoverGRPC
 import NanoverProtocol
+import NanoverTesting
 import SwiftProtobuf
 
 /// Feeds arbitrary bytes to the state service as `UpdateStateRequest` and
@@ -60,9 +61,9 @@ final class FuzzHarness: @unchecked Sendable {
 
     /// What a new subscriber would be sent must decode to exactly the state.
     private func checkStateRoundTrips() {
-        let (state, bytes) = engine.stateWithItsEncoding()
-        guard let decoded = try? Nanover_Protocol_State_StateUpdate(serializedBytes: bytes),
-              let fields = try? NanoverStruct(decoded.changedKeys)
+        guard let (state, bytes) = Optional(try? StateServiceHarness.stateWithItsEncoding(engine)).flatMap({ $0 }),
+              let decoded = try? Nanover_Protocol_State_StateUpdate(serializedBytes: bytes),
+              let fields = try? NanoverStruct(protobuf: decoded.changedKeys)
         else {
             fatalError("the state's own encoding does not decode")
         }

@@ -36,6 +36,12 @@ struct NanoverServerCommand: AsyncParsableCommand {
     @Option(help: "Largest request accepted, in bytes; a larger one is answered with RESOURCE_EXHAUSTED.")
     var maxMessageBytes = NanoverServer.Configuration().maxRequestMessageBytes
 
+    @Option(help: "Most keys the shared state may hold; a change past it is refused with RESOURCE_EXHAUSTED.")
+    var maxStateKeys = StateLimits.standard.maxKeys
+
+    @Option(help: "Most bytes the shared state's keys and values may take; a change past it is refused with RESOURCE_EXHAUSTED.")
+    var maxStateBytes = StateLimits.standard.maxBytes
+
     @Option(help: "Threads to serve on, each carrying its share of the connections; 0 uses NIO's shared threads and Swift's pool.")
     var threads = NanoverServer.Configuration.defaultThreads
 
@@ -48,6 +54,9 @@ struct NanoverServerCommand: AsyncParsableCommand {
         }
         guard maxMessageBytes > 0 else {
             throw ValidationError("--max-message-bytes must be positive")
+        }
+        guard maxStateKeys > 0, maxStateBytes > 0 else {
+            throw ValidationError("--max-state-keys and --max-state-bytes must be positive")
         }
         guard threads >= 0 else {
             throw ValidationError("--threads must not be negative")
@@ -67,26 +76,26 @@ struct NanoverServerCommand: AsyncParsableCommand {
         var logger = Logger(label: "nanover.server")
         logger[metadataKey: "session"] = "\(name)"
 
-        // Everything that can refuse to start does so before listening.
-        let seed = try initialState.map(parseStateArgument)
+        // Everything that can refuse to start does so before listening, so
+        // a failure leaves nothing running.
+        let session = NanoverSession(clock: EventLoopClock(), limits: StateLimits(maxKeys: maxStateKeys, maxBytes: maxStateBytes))
+        defer { session.close() }
         let stateFile = self.stateFile.map(StateFile.init(path:))
-        let saved = try stateFile?.load()
+        if let seed = try initialState.map(parseStateArgument) {
+            try session.state.update(StateChange(updates: seed))
+        }
+        if let saved = try stateFile?.load() {
+            try session.state.update(StateChange(updates: saved))
+            logger.info("state loaded", metadata: ["path": "\(stateFile?.path ?? "")", "keys": "\(saved.count)"])
+        }
+        try Multiuser.registerCommands(on: session)
+        let persister = stateFile.map { StatePersister(engine: session.state, file: $0, logger: logger) }
 
         var configuration = NanoverServer.Configuration()
         configuration.logger = logger
         configuration.maxRequestMessageBytes = maxMessageBytes
         configuration.threads = threads
-        let server = try await NanoverServer.start(address: address, port: port, configuration: configuration)
-        if let seed {
-            try server.updateState(StateChange(updates: seed))
-        }
-        if let saved {
-            try server.updateState(StateChange(updates: saved))
-            logger.info("state loaded", metadata: ["path": "\(stateFile?.path ?? "")", "keys": "\(saved.count)"])
-        }
-        try Multiuser.registerCommands(on: server)
-
-        let persister = stateFile.map { StatePersister(engine: server.state, file: $0, logger: logger) }
+        let server = try await NanoverServer.start(serving: session, address: address, port: port, configuration: configuration)
         let line = "NanoVer server \"\(name)\" listening on \(Self.display(address)):\(server.port)\n"
         let announce: @Sendable () -> Void = { [address, logger, port = server.port] in
             // Written straight out, unbuffered: scripts wait for this line.
@@ -99,7 +108,13 @@ struct NanoverServerCommand: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            // Closing is idempotent: the hub service may have done it.
+            await server.close()
+            throw error
+        }
         logger.info("stopped")
     }
 

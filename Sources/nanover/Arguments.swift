@@ -38,6 +38,6 @@ struct TokenOption: ParsableArguments {
 }
 
 /// A struct as one line of compact JSON.
-func jsonLine(_ fields: NanoverStruct) throws -> String {
-    try NanoverJSON.string(.structure(fields))
+func jsonLine(_ fields: NanoverStruct) -> String {
+    NanoverJSON.string(.structure(fields))
 }

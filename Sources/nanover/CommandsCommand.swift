@@ -17,11 +17,11 @@ struct CommandsCommand: AsyncParsableCommand {
             try await client.updateAvailableCommands()
         }
         if json {
-            print(try jsonLine(commands.mapValues { .structure($0.arguments) }))
+            print(jsonLine(commands.mapValues { .structure($0.arguments) }))
             return
         }
         for name in commands.keys.sorted() {
-            print("\(name)  \(try jsonLine(commands[name]?.arguments ?? [:]))")
+            print("\(name)  \(jsonLine(commands[name]?.arguments ?? [:]))")
         }
     }
 }
@@ -58,6 +58,6 @@ struct RunCommand: AsyncParsableCommand {
         let result = try await connection.withClient(callTimeout: false, serverError: .commandFailed) { client in
             try await client.runCommand(name, arguments: merged)
         }
-        print(try jsonLine(result))
+        print(jsonLine(result))
     }
 }

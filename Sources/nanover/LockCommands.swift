@@ -1,4 +1,6 @@
 import ArgumentParser
+import NanoverCore
+import NanoverGRPC
 
 struct LockCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,11 +16,8 @@ struct LockCommand: AsyncParsableCommand {
     var locks: [KeyDuration]
 
     func run() async throws {
-        try await attemptLocks(Dictionary(locks.map { ($0.key, Optional($0.seconds)) }) { $1 })
-    }
-
-    private func attemptLocks(_ request: [String: Double?]) async throws {
-        try await updateLocks(request, connection: connection, token: token.token)
+        let changes = Dictionary(locks.map { ($0.key, LockChange.acquiring(seconds: $0.seconds)) }) { $1 }
+        try await updateLocks(changes, connection: connection, token: token.token)
     }
 }
 
@@ -35,14 +34,14 @@ struct UnlockCommand: AsyncParsableCommand {
     var keys: [String]
 
     func run() async throws {
-        try await updateLocks(Dictionary(keys.map { ($0, Double?.none) }) { $1 }, connection: connection, token: token.token)
+        try await updateLocks(Dictionary(keys.map { ($0, LockChange.release) }) { $1 }, connection: connection, token: token.token)
     }
 }
 
 /// Attempts a lock change; a refusal is exit status 1.
-private func updateLocks(_ request: [String: Double?], connection: ConnectionOptions, token: String?) async throws {
+private func updateLocks(_ changes: [String: LockChange], connection: ConnectionOptions, token: String?) async throws {
     let accepted = try await connection.withClient(token: token) { client in
-        try await client.attemptUpdateLocks(request)
+        try await client.attemptUpdateLocks(changes)
     }
     guard accepted else {
         throw CLIFailure(.refused, "refused: a key is locked by another access token")

@@ -26,7 +26,7 @@ struct StateCommand: AsyncParsableCommand {
             if !keys.isEmpty {
                 state = state.filter { keys.contains($0.key) }
             }
-            print(try jsonLine(state))
+            print(jsonLine(state))
         }
     }
 
@@ -79,7 +79,7 @@ struct StateCommand: AsyncParsableCommand {
             let updates = change.updates.filter { matches($0.key) }
             let removals = change.removals.filter(matches).sorted()
             guard !updates.isEmpty || !removals.isEmpty else { return }
-            let line = #"{"updates":\#(try jsonLine(updates)),"removals":\#(try NanoverJSON.string(.list(removals.map(NanoverValue.string))))}"#
+            let line = #"{"updates":\#(jsonLine(updates)),"removals":\#(NanoverJSON.string(.list(removals.map(NanoverValue.string))))}"#
             // Unbuffered, so a pipe sees each update as it comes.
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }

@@ -51,9 +51,9 @@ struct CommandRegistryTests {
         try registry.register("multiply", defaultArguments: ["x": 4, "z": 1]) { arguments in
             let x = arguments["x"]?.doubleValue ?? 2
             let z = arguments["z"]?.doubleValue ?? 1
-            return ["y": .number(x * z)]
+            return ["y": .double(x * z)]
         }
-        #expect(try await registry.run("multiply", arguments: arguments) == ["y": .number(product)])
+        #expect(try await registry.run("multiply", arguments: arguments) == ["y": .double(product)])
     }
 
     @Test("keys the defaults lack are passed too")

@@ -1,5 +1,6 @@
 import Foundation
 import NanoverCore
+import NanoverTesting
 import NanoverTestSupport
 import Testing
 

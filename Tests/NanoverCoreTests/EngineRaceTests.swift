@@ -24,8 +24,8 @@ struct EngineRaceTests {
                 }
                 return count
             }
-            try engine.update(StateChange(updates: ["k": .number(Double(round))]))
-            try engine.update(StateChange(updates: ["k": .number(Double(round + 1))]))
+            try engine.update(StateChange(updates: ["k": .double(Double(round))]))
+            try engine.update(StateChange(updates: ["k": .double(Double(round + 1))]))
             switch round % 4 {
             case 0: reader.cancel()
             case 1: subscription.cancel()

@@ -1,4 +1,5 @@
 import NanoverCore
+import NanoverTesting
 import NanoverTestSupport
 import Testing
 
@@ -84,13 +85,13 @@ struct PacingTests {
         try engine.update(StateChange(updates: ["a": 0]))
         let subscription = engine.subscribe(interval: .seconds(1))
         _ = await subscription.next()
-        let (task, done) = nextInBackground(subscription)
-        await waitUntil("the subscriber sleeps out its interval") { clock.sleeperCount == 1 }
+        let (task, _) = nextInBackground(subscription)
         clock.advance(by: .seconds(100))
-        await waitUntil("the interval sleep ends") { clock.sleeperCount == 0 }
-        #expect(!done.value)
+        // Had anything gone out meanwhile (an empty message, say), it would
+        // be what the reader got, not this change.
         try engine.update(StateChange(updates: ["b": 1]))
         #expect(await task.value?.change == StateChange(updates: ["b": 1]))
+        #expect(clock.sleeperCount == 0)
     }
 
     @Test("closing delivers pending changes at once, without waiting out the interval")
@@ -111,8 +112,8 @@ struct PacingTests {
     func zeroInterval() async throws {
         let subscription = engine.subscribe(interval: .zero)
         for value in 0..<5 {
-            try engine.update(StateChange(updates: ["a": .number(Double(value))]))
-            #expect(await subscription.next()?.change == StateChange(updates: ["a": .number(Double(value))]))
+            try engine.update(StateChange(updates: ["a": .double(Double(value))]))
+            #expect(await subscription.next()?.change == StateChange(updates: ["a": .double(Double(value))]))
         }
         #expect(clock.sleeperCount == 0)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import NanoverCore
+import NanoverTesting
 import Synchronization
 import NanoverTestSupport
 import Testing
@@ -120,10 +121,10 @@ struct StateEngineTests {
                 group.addTask {
                     let token = AccessToken("writer-\(writer)")
                     for index in 0..<200 {
-                        try engine.update(StateChange(updates: ["w\(writer).k\(index)": .number(Double(index))]), token: token)
+                        try engine.update(StateChange(updates: ["w\(writer).k\(index)": .double(Double(index))]), token: token)
                     }
                     // The same key from every writer: each write is whole.
-                    try engine.update(StateChange(updates: ["shared": .number(Double(writer))]), token: token)
+                    try engine.update(StateChange(updates: ["shared": .double(Double(writer))]), token: token)
                 }
             }
             try await group.waitForAll()
@@ -131,7 +132,7 @@ struct StateEngineTests {
         let state = engine.copyState()
         for writer in 0..<16 {
             for index in 0..<200 {
-                #expect(state["w\(writer).k\(index)"] == .number(Double(index)))
+                #expect(state["w\(writer).k\(index)"] == .double(Double(index)))
             }
         }
         #expect(state["shared"]?.intValue.map { (0..<16).contains($0) } == true)
@@ -143,7 +144,7 @@ struct StateEngineTests {
         for _ in 0..<10_000 {
             value = [value]
         }
-        #expect(throws: NanoverValueError.self) {
+        #expect(throws: StateError.invalidValue(key: "deep", .nestedTooDeeply(limit: NanoverValue.maximumNestingDepth))) {
             try engine.update(StateChange(updates: ["deep": value, "other": 1]))
         }
         #expect(engine.copyState() == Self.initialState)

@@ -1,4 +1,5 @@
 import NanoverCore
+import NanoverTesting
 import NanoverTestSupport
 import Testing
 
@@ -50,7 +51,7 @@ struct SubscriptionTests {
     func manySets() async throws {
         let subscription = engine.subscribe()
         for value in 0..<1_000 {
-            try engine.update(StateChange(updates: ["counter": .number(Double(value))]))
+            try engine.update(StateChange(updates: ["counter": .double(Double(value))]))
         }
         let update = try #require(await subscription.next())
         #expect(update.change == StateChange(updates: ["counter": 999]))
@@ -105,7 +106,7 @@ struct SubscriptionTests {
         let subscription = engine.subscribe()
         var updates: NanoverStruct = [:]
         for index in 0..<1_000 {
-            updates["k\(index)"] = .number(Double(index))
+            updates["k\(index)"] = .double(Double(index))
         }
         try engine.update(StateChange(updates: updates))
         let update = try #require(await subscription.next())
@@ -179,7 +180,7 @@ struct SubscriptionTests {
         let subscription = engine.subscribe()
         for round in 0..<100 {
             for key in 0..<10 {
-                try engine.update(StateChange(updates: ["k\(key)": .number(Double(round))]))
+                try engine.update(StateChange(updates: ["k\(key)": .double(Double(round))]))
             }
         }
         #expect(subscription.pendingKeyCount == 10)

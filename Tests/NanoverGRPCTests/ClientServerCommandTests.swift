@@ -34,7 +34,7 @@ struct ClientServerCommandTests {
         guard Set(arguments.keys).isSubset(of: ["x", "z"]) else {
             throw RPCError(code: .invalidArgument, message: "unexpected argument")
         }
-        return ["y": .number(x * z)]
+        return ["y": .double(x * z)]
     }
 
     @Test("a client made with an address owns its connection; one handed a connection does not")
@@ -149,7 +149,7 @@ struct ClientServerCommandTests {
         try await withClientServer { client, server async throws in
             try server.registerCommand("multiply", defaultArguments: ["x": 4, "z": 1]) { try Self.multiply($0) }
             let result = try await client.runCommand("multiply", arguments: arguments)
-            #expect(result == ["y": .number(product)])
+            #expect(result == ["y": .double(product)])
         }
     }
 
@@ -161,7 +161,7 @@ struct ClientServerCommandTests {
         try await withClientServer { client, server async throws in
             try server.registerCommand("multiply") { try Self.multiply($0) }
             let result = try await client.runCommand("multiply", arguments: arguments)
-            #expect(result == ["y": .number(product)])
+            #expect(result == ["y": .double(product)])
             // Integers come back as doubles; the typed accessor reads them.
             #expect(result["y"]?.intValue == Int(product))
         }

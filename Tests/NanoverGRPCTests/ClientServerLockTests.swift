@@ -1,5 +1,6 @@
 import GRPCCore
 import NanoverCore
+import NanoverTesting
 import NanoverGRPC
 import NanoverProtocol
 import NanoverTestSupport
@@ -17,16 +18,16 @@ struct ClientServerLockTests {
     @Test("an unlocked key can be locked, whether or not it exists")
     func lockUnlocked() async throws {
         try await withClientServer(clock: ManualClock()) { client, server async throws in
-            #expect(try await client.attemptUpdateLocks(["hello": Self.lockSeconds]))
-            #expect(try await client.attemptUpdateLocks(["goodbye": Self.lockSeconds]))
+            #expect(try await client.attemptUpdateLocks(["hello": .acquire(.seconds(Self.lockSeconds))]))
+            #expect(try await client.attemptUpdateLocks(["goodbye": .acquire(.seconds(Self.lockSeconds))]))
         }
     }
 
     @Test("a client can lock again what it already locked, and change it")
     func ownLock() async throws {
         try await withClientServer(clock: ManualClock()) { client, server async throws in
-            #expect(try await client.attemptUpdateLocks(["hello": Self.lockSeconds]))
-            #expect(try await client.attemptUpdateLocks(["hello": Self.lockSeconds]))
+            #expect(try await client.attemptUpdateLocks(["hello": .acquire(.seconds(Self.lockSeconds))]))
+            #expect(try await client.attemptUpdateLocks(["hello": .acquire(.seconds(Self.lockSeconds))]))
             #expect(try await client.attemptUpdateState(StateChange(updates: ["hello": 999], removals: ["test"])))
             #expect(server.copyState() == ["hello": 999])
         }
@@ -35,8 +36,8 @@ struct ClientServerLockTests {
     @Test("a client can release its own lock")
     func releaseOwn() async throws {
         try await withClientServer(clock: ManualClock()) { client, server async throws in
-            #expect(try await client.attemptUpdateLocks(["hello": Self.lockSeconds]))
-            #expect(try await client.attemptUpdateLocks(["hello": nil]))
+            #expect(try await client.attemptUpdateLocks(["hello": .acquire(.seconds(Self.lockSeconds))]))
+            #expect(try await client.attemptUpdateLocks(["hello": .release]))
             #expect(server.state.lockOwner(of: "hello") == nil)
         }
     }
@@ -58,7 +59,7 @@ struct ClientServerLockTests {
     @Test("a client cannot remove a key the server locked")
     func serverLockedRemoval() async throws {
         try await withClientServer(clock: ManualClock()) { client, server async throws in
-            try server.updateLocks(acquire: ["hello": Self.lockSeconds])
+            try server.updateLocks(["hello": .acquire(.seconds(Self.lockSeconds))])
             #expect(try await !client.attemptUpdateState(StateChange(removals: ["hello"])))
             #expect(server.copyState() == initialState)
         }
@@ -68,8 +69,8 @@ struct ClientServerLockTests {
     func othersLock() async throws {
         try await withClientServer(clock: ManualClock()) { client, server async throws in
             try await withSecondClient(of: server) { other async throws in
-                #expect(try await other.attemptUpdateLocks(["hello": Self.lockSeconds]))
-                #expect(try await !client.attemptUpdateLocks(["hello": Self.lockSeconds]))
+                #expect(try await other.attemptUpdateLocks(["hello": .acquire(.seconds(Self.lockSeconds))]))
+                #expect(try await !client.attemptUpdateLocks(["hello": .acquire(.seconds(Self.lockSeconds))]))
                 #expect(try await !client.attemptUpdateState(StateChange(updates: ["hello": 999])))
             }
             #expect(server.copyState() == initialState)
@@ -80,8 +81,8 @@ struct ClientServerLockTests {
     func releaseOthers() async throws {
         try await withClientServer(clock: ManualClock()) { client, server async throws in
             try await withSecondClient(of: server) { other async throws in
-                #expect(try await other.attemptUpdateLocks(["hello": Self.lockSeconds]))
-                #expect(try await client.attemptUpdateLocks(["hello": nil]))
+                #expect(try await other.attemptUpdateLocks(["hello": .acquire(.seconds(Self.lockSeconds))]))
+                #expect(try await client.attemptUpdateLocks(["hello": .release]))
                 #expect(try await !client.attemptUpdateState(StateChange(updates: ["hello": 999])))
             }
         }
@@ -91,9 +92,9 @@ struct ClientServerLockTests {
     func allOrNothing() async throws {
         try await withClientServer(clock: ManualClock()) { client, server async throws in
             try await withSecondClient(of: server) { other async throws in
-                #expect(try await other.attemptUpdateLocks(["theirs": Self.lockSeconds]))
-                #expect(try await client.attemptUpdateLocks(["mine": Self.lockSeconds]))
-                #expect(try await !client.attemptUpdateLocks(["theirs": Self.lockSeconds, "new": Self.lockSeconds, "mine": nil]))
+                #expect(try await other.attemptUpdateLocks(["theirs": .acquire(.seconds(Self.lockSeconds))]))
+                #expect(try await client.attemptUpdateLocks(["mine": .acquire(.seconds(Self.lockSeconds))]))
+                #expect(try await !client.attemptUpdateLocks(["theirs": .acquire(.seconds(Self.lockSeconds)), "new": .acquire(.seconds(Self.lockSeconds)), "mine": .release]))
                 #expect(server.state.heldLocks().count == 2)
                 #expect(server.state.lockOwner(of: "mine") == AccessToken(client.accessToken))
             }
@@ -105,11 +106,11 @@ struct ClientServerLockTests {
         let clock = ManualClock()
         try await withClientServer(clock: clock) { client, server async throws in
             try await withSecondClient(of: server) { other async throws in
-                #expect(try await client.attemptUpdateLocks(["hello": seconds]))
+                #expect(try await client.attemptUpdateLocks(["hello": .acquire(.seconds(seconds))]))
                 clock.advance(by: .seconds(seconds) - .milliseconds(10))
-                #expect(try await !other.attemptUpdateLocks(["hello": seconds]))
+                #expect(try await !other.attemptUpdateLocks(["hello": .acquire(.seconds(seconds))]))
                 clock.advance(by: .milliseconds(10))
-                #expect(try await other.attemptUpdateLocks(["hello": seconds]))
+                #expect(try await other.attemptUpdateLocks(["hello": .acquire(.seconds(seconds))]))
             }
         }
     }
@@ -119,7 +120,7 @@ struct ClientServerLockTests {
         let clock = ManualClock()
         try await withClientServer(clock: clock) { client, server async throws in
             try await withSecondClient(of: server) { leaving async throws in
-                #expect(try await leaving.attemptUpdateLocks(["hello": 10]))
+                #expect(try await leaving.attemptUpdateLocks(["hello": .acquire(.seconds(10))]))
             }
             #expect(try await !client.attemptUpdateState(StateChange(updates: ["hello": 1])))
             clock.advance(by: .seconds(10))
@@ -146,7 +147,7 @@ struct ClientServerLockTests {
             #expect(error?.message.contains(kind) == true)
             #expect(server.state.heldLocks().isEmpty)
             // The server goes on serving.
-            #expect(try await client.attemptUpdateLocks(["good-key": 5]))
+            #expect(try await client.attemptUpdateLocks(["good-key": .acquire(.seconds(5))]))
         }
     }
 }

@@ -1,5 +1,6 @@
 import GRPCCore
 import NanoverCore
+import NanoverTesting
 import NanoverGRPC
 import NanoverTestSupport
 import Testing
@@ -21,7 +22,7 @@ struct ClientServerStateTests {
     @Test("the server refuses a value that cannot go on the wire")
     func serverRefusesUnserializable() async throws {
         try await withClientServer { _, server async throws in
-            #expect(throws: NanoverValueError.self) {
+            #expect(throws: StateError.self) {
                 try server.updateState(StateChange(updates: ["hello": Self.tooDeep()]))
             }
             #expect(server.copyState() == initialState)
@@ -113,7 +114,7 @@ struct ClientServerStateTests {
             client.subscribeAllStateUpdates(interval: .zero)
             await waitUntil("the server has the subscription") { server.state.subscriptionCount == 1 }
             for value in 1...3 {
-                try server.updateState(StateChange(updates: ["n": .number(Double(value))]))
+                try server.updateState(StateChange(updates: ["n": .double(Double(value))]))
             }
             try server.updateState(StateChange(removals: ["n"]))
             var numbers: [Int] = []
@@ -198,7 +199,7 @@ struct ClientServerStateTests {
                         try await withSecondClient(of: server) { client async throws in
                             for index in 0..<20 {
                                 let accepted = try await client.attemptUpdateState(
-                                    StateChange(updates: ["w\(writer).\(index)": .number(Double(index))]))
+                                    StateChange(updates: ["w\(writer).\(index)": .double(Double(index))]))
                                 #expect(accepted)
                             }
                         }

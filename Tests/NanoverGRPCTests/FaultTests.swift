@@ -1,6 +1,7 @@
 import GRPCCore
 import GRPCProtobuf
 import NanoverCore
+import NanoverTesting
 import NanoverGRPC
 import NanoverProtocol
 import NanoverTestSupport
@@ -33,13 +34,13 @@ struct FaultTests {
         let clock = ManualClock()
         try await withClientServer(clock: clock) { client, server async throws in
             let holder = try NanoverClient(address: "127.0.0.1", port: server.port)
-            #expect(try await holder.attemptUpdateLocks(["hello": 3, "test": 3]))
+            #expect(try await holder.attemptUpdateLocks(["hello": .acquire(.seconds(3)), "test": .acquire(.seconds(3))]))
             // Gone without a word: its connection is simply closed.
             await holder.connection.close()
             #expect(try await !client.attemptUpdateState(StateChange(updates: ["hello": 1])))
             clock.advance(by: .seconds(3))
             #expect(try await client.attemptUpdateState(StateChange(updates: ["hello": 1], removals: ["test"])))
-            #expect(try await client.attemptUpdateLocks(["hello": 1]))
+            #expect(try await client.attemptUpdateLocks(["hello": .acquire(.seconds(1))]))
             await holder.close()
         }
     }
@@ -87,7 +88,7 @@ struct FaultTests {
             for round in 0..<30 {
                 var updates: NanoverStruct = [:]
                 for key in 0..<10 {
-                    updates["k\(key)"] = ["round": .number(Double(round)), "payload": payload]
+                    updates["k\(key)"] = ["round": .double(Double(round)), "payload": payload]
                 }
                 #expect(try await client.attemptUpdateState(StateChange(updates: updates)))
                 #expect(server.state.subscriptionBacklogs().allSatisfy { $0 <= 10 })

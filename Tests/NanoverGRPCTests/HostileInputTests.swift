@@ -112,13 +112,13 @@ struct HostileInputTests {
     func nonFinite() async throws {
         try await withClientServer(initial: [:]) { client, server async throws in
             client.subscribeAllStateUpdates(interval: .zero)
-            let values: NanoverStruct = ["nan": .number(.nan), "inf": .number(.infinity), "-inf": .number(-.infinity), "list": [.number(.nan)]]
+            let values: NanoverStruct = ["nan": .double(.nan), "inf": .double(.infinity), "-inf": .double(-.infinity), "list": [.double(.nan)]]
             #expect(try await client.attemptUpdateState(StateChange(updates: values)))
             #expect(server.copyState() == values)
             await waitUntil("the mirror has them") { client.copyState() == values }
             #expect(client.copyState()["nan"]?.doubleValue?.isNaN == true)
             // An infinite lock duration is a lock that never lapses.
-            #expect(try await client.attemptUpdateLocks(["nan": .infinity]))
+            #expect(try await client.attemptUpdateLocks(["nan": .acquireIndefinitely]))
         }
     }
 
@@ -128,7 +128,7 @@ struct HostileInputTests {
             let watcher = server.state.subscribe()
             var updates: NanoverStruct = [:]
             for index in 0..<100_000 {
-                updates["k\(index)"] = .number(Double(index))
+                updates["k\(index)"] = .double(Double(index))
             }
             #expect(try await client.attemptUpdateState(StateChange(updates: updates)))
             #expect(server.copyState().count == 100_000)
@@ -144,7 +144,7 @@ struct HostileInputTests {
             let long = String(repeating: "k", count: 1 << 20)
             client.subscribeAllStateUpdates(interval: .zero)
             #expect(try await client.attemptUpdateState(StateChange(updates: ["": "empty", long: "long"])))
-            #expect(try await client.attemptUpdateLocks(["": 5, long: 5]))
+            #expect(try await client.attemptUpdateLocks(["": .acquire(.seconds(5)), long: .acquire(.seconds(5))]))
             #expect(server.copyState() == ["": "empty", long: "long"])
             await waitUntil("the mirror has both") { client.copyState() == ["": "empty", long: "long"] }
         }

@@ -18,9 +18,9 @@ struct LoadTests {
             // Unary calls go on while the streams open and stay open.
             var updates: NanoverStruct = [:]
             for index in 0..<100 {
-                #expect(try await client.attemptUpdateState(StateChange(updates: ["call.\(index)": .number(Double(index))])))
-                #expect(try await client.attemptUpdateLocks(["lock.\(index)": 5]))
-                updates["call.\(index)"] = .number(Double(index))
+                #expect(try await client.attemptUpdateState(StateChange(updates: ["call.\(index)": .double(Double(index))])))
+                #expect(try await client.attemptUpdateLocks(["lock.\(index)": .acquire(.seconds(5))]))
+                updates["call.\(index)"] = .double(Double(index))
             }
             #expect(try await client.updateAvailableCommands().count == 0)
             await waitUntil("every subscription is open") { server.state.subscriptionCount == 1_000 }

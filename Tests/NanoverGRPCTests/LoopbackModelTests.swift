@@ -1,5 +1,6 @@
 import Foundation
 import NanoverCore
+import NanoverTesting
 import NanoverGRPC
 import NanoverTestSupport
 import Testing
@@ -42,7 +43,7 @@ struct LoopbackModelTests {
             case 45..<70:
                 let acquire = operations.locksToAcquire()
                 let release = operations.chance(30) ? operations.someKeys(max: 2).subtracting(acquire.keys) : []
-                let granted = try await client.attemptUpdateLocks(acquire: acquire, release: release)
+                let granted = try await client.attemptUpdateLocks(acquire: acquire.mapValues { .seconds($0) }, release: release)
                 let expected = model.updateLocks(acquire: acquire, release: release, token: token, at: now)
                 #expect(granted == expected, context)
             case 70..<85:

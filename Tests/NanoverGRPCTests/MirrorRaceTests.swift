@@ -18,12 +18,12 @@ struct MirrorRaceTests {
                 for try await _ in changes {}
             }
             let applier = Task {
-                mirror.apply(StateChange(updates: ["k": .number(Double(round))]))
+                mirror.apply(StateChange(updates: ["k": .double(Double(round))]))
             }
             reader.cancel()
             await applier.value
             _ = await reader.result
         }
-        #expect(mirror.copy()["k"] == .number(199_999))
+        #expect(mirror.copy()["k"] == .double(199_999))
     }
 }

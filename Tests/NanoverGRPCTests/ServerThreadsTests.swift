@@ -100,11 +100,11 @@ struct ServerThreadsTests {
             client.subscribeAllStateUpdates(interval: .zero)
         }
         for (index, client) in clients.enumerated() {
-            #expect(try await client.attemptUpdateState(StateChange(updates: ["key.\(index)": .number(Double(index))])))
+            #expect(try await client.attemptUpdateState(StateChange(updates: ["key.\(index)": .double(Double(index))])))
         }
         for client in clients {
             await waitUntil("every client sees every key") {
-                (0..<clients.count).allSatisfy { client.copyState()["key.\($0)"] == .number(Double($0)) }
+                (0..<clients.count).allSatisfy { client.copyState()["key.\($0)"] == .double(Double($0)) }
             }
         }
         for client in clients { await client.close() }

@@ -106,7 +106,7 @@ struct StateUpdateDecodingTests {
             .read(StateUpdateRequest(accessToken: token, changedKeys: keys))
         }
         func nested(_ depth: Int) -> NanoverValue {
-            (0..<depth).reduce(NanoverValue.number(0)) { inner, _ in .list([inner]) }
+            (0..<depth).reduce(NanoverValue.double(0)) { inner, _ in .list([inner]) }
         }
         let limit = NanoverValue.maximumNestingDepth
         let cases: [(String, [UInt8], Outcome)] = [
@@ -172,11 +172,11 @@ struct StateUpdateDecodingTests {
         let specials: [Double] = [0, -0.0, .nan, .infinity, -.infinity, .leastNonzeroMagnitude, 1e300, -1.5]
         switch Int.random(in: 0..<(depth > 0 ? 8 : 6), using: &random) {
         case 0: return .null
-        case 1: return .number(specials.randomElement(using: &random)!)
-        case 2: return .number(Double.random(in: -1e6...1e6, using: &random))
+        case 1: return .double(specials.randomElement(using: &random)!)
+        case 2: return .double(Double.random(in: -1e6...1e6, using: &random))
         case 3: return .string(randomString(&random))
         case 4: return .bool(Bool.random(using: &random))
-        case 5: return .number(Double(bitPattern: random.next()))
+        case 5: return .double(Double(bitPattern: random.next()))
         case 6: return .list((0..<Int.random(in: 0...4, using: &random)).map { _ in randomValue(&random, depth: depth - 1) })
         default:
             var fields = NanoverStruct()
@@ -207,7 +207,7 @@ struct StateUpdateDecodingTests {
 /// Equal to the bit: numbers compare by their bit patterns.
 private func identical(_ a: NanoverValue, _ b: NanoverValue) -> Bool {
     switch (a, b) {
-    case (.number(let x), .number(let y)):
+    case (.double(let x), .double(let y)):
         return x.bitPattern == y.bitPattern
     case (.list(let x), .list(let y)):
         return x.count == y.count && zip(x, y).allSatisfy { identical($0, $1) }

@@ -70,12 +70,12 @@ public struct RandomOperations: Sendable {
 
     public mutating func value() -> NanoverValue {
         switch Int.random(in: 0..<6, using: &generator) {
-        case 0: return .number(Double(Int.random(in: -5...5, using: &generator)))
+        case 0: return .double(Double(Int.random(in: -5...5, using: &generator)))
         case 1: return .string(String(repeating: "x", count: Int.random(in: 0...3, using: &generator)))
         case 2: return .bool(Bool.random(using: &generator))
-        case 3: return [.number(Double.random(in: 0...1, using: &generator)), nil]
-        case 4: return ["nested": ["n": .number(Double(Int.random(in: 0...9, using: &generator)))]]
-        default: return .number(Double.random(in: -1e6...1e6, using: &generator))
+        case 3: return [.double(Double.random(in: 0...1, using: &generator)), nil]
+        case 4: return ["nested": ["n": .double(Double(Int.random(in: 0...9, using: &generator)))]]
+        default: return .double(Double.random(in: -1e6...1e6, using: &generator))
         }
     }
 

@@ -11,7 +11,8 @@ struct ClientProgramTests {
         let server = try await ServerProcess.start()
         let text = try await server.cli(["commands"])
         #expect(text.status == 0)
-        #expect(text.output == "multiuser/radially-orient-origins  {\"radius\":1}\n")
+        // Numbers arrive over gRPC as doubles, and are printed as doubles.
+        #expect(text.output == "multiuser/radially-orient-origins  {\"radius\":1.0}\n")
         let json = try await server.cli(["commands", "--json"])
         #expect(try NanoverJSON.value(from: json.output) == ["multiuser/radially-orient-origins": ["radius": 1]])
         #expect(await server.stop() == 0)
@@ -66,13 +67,13 @@ struct ClientProgramTests {
         let server = try await ServerProcess.start(["--initial-state", #"{"avatar.1": {"x": 0}, "other": 1}"#])
         let watcher = try RunningProgram("nanover", ["--port", String(server.port), "state", "watch", "--prefix", "avatar.", "--interval", "0"])
         let first = await watcher.waitForLine("the whole state") { $0.contains("avatar.1") }
-        #expect(first == #"{"updates":{"avatar.1":{"x":0}},"removals":[]}"#)
+        #expect(first == #"{"updates":{"avatar.1":{"x":0.0}},"removals":[]}"#)
         #expect(try await server.cli(["state", "set", "other=2"]).status == 0)
         #expect(try await server.cli(["state", "set", "avatar.2=[1]"]).status == 0)
         #expect(try await server.cli(["state", "remove", "avatar.1"]).status == 0)
         _ = await watcher.waitForLine("the removal") { $0.contains(#""removals":["avatar.1"]"#) }
         let lines = watcher.outputLines
-        #expect(lines.contains(#"{"updates":{"avatar.2":[1]},"removals":[]}"#))
+        #expect(lines.contains(#"{"updates":{"avatar.2":[1.0]},"removals":[]}"#))
         #expect(!lines.contains { $0.contains("other") })
         watcher.signal(SIGINT)
         #expect(await watcher.exitStatus() == 0)

@@ -20,7 +20,7 @@ public struct CommandRegistration: Sendable {
 public enum CommandError: Error, Equatable, Sendable, CustomStringConvertible {
     case alreadyRegistered(name: String)
     case unknownCommand(name: String)
-    /// The default arguments or the result cannot go on the wire.
+    /// The default arguments or the result cannot be taken into a session.
     case invalidValue(name: String, NanoverValueError)
     /// Thrown by a handler whose caller gave arguments it cannot use; the
     /// caller gets `INVALID_ARGUMENT` with the message.
@@ -63,7 +63,7 @@ public final class CommandRegistry: Sendable {
         handler: @escaping CommandHandler
     ) throws(CommandError) {
         do {
-            try defaultArguments.validateForWire()
+            try defaultArguments.validate()
         } catch {
             throw .invalidValue(name: name, error)
         }
@@ -112,7 +112,7 @@ public final class CommandRegistry: Sendable {
         let merged = registration.defaultArguments.merging(arguments) { _, callers in callers }
         let result = try await registration.handler(merged) ?? [:]
         do {
-            try result.validateForWire()
+            try result.validate()
         } catch {
             throw CommandError.invalidValue(name: name, error)
         }

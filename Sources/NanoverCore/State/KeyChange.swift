@@ -1,18 +1,15 @@
-/// The latest change of one key as a subscriber will receive it: the new
-/// value (nil for a removal) and its protobuf `Struct` map entry, encoded
-/// once when the change was applied and shared by every subscriber.
+/// The latest change of one key as the engine keeps it: the new value (nil
+/// for a removal), its size for the state's limits, and the forms each
+/// protocol encodes it into, made once and shared by every subscriber.
 struct KeyChange: Sendable {
     let value: NanoverValue?
-    let encodedField: [UInt8]
+    /// ``NanoverValue/sizeEstimate`` of the key and value; 0 for a removal.
+    let size: Int
+    let encodings: EntryEncodings
 
-    init(value: NanoverValue?, encodedField: [UInt8]) {
+    init(key: String, value: NanoverValue?) {
         self.value = value
-        self.encodedField = encodedField
-    }
-
-    /// Encodes a change of `key`; nil `value` means removal.
-    init(key: String, value: NanoverValue?) throws(NanoverValueError) {
-        self.value = value
-        self.encodedField = try ProtobufValueWriter.structField(key: key, value: value ?? .null)
+        self.size = value.map { key.utf8.count + $0.sizeEstimate } ?? 0
+        self.encodings = EntryEncodings()
     }
 }

@@ -57,11 +57,11 @@ struct KeyLog {
     }
 
     /// Every key changed after `version`, each once with its latest change.
-    func changes(after version: UInt64) -> [(key: String, change: KeyChange)] {
-        var result: [(key: String, change: KeyChange)] = []
+    func changes(after version: UInt64) -> [StateEntry] {
+        var result: [StateEntry] = []
         var index = newest
         while index >= 0, entries[index].version > version {
-            result.append((entries[index].key, entries[index].change))
+            result.append(StateEntry(key: entries[index].key, change: entries[index].change))
             index = entries[index].older
         }
         return result
@@ -80,14 +80,14 @@ struct KeyLog {
 
     /// The whole state as changes (every key that has a value), plus the
     /// removals made after `version`: what a new subscriber is owed.
-    func wholeState(withRemovalsAfter version: UInt64) -> [(key: String, change: KeyChange)] {
-        var result: [(key: String, change: KeyChange)] = []
+    func wholeState(withRemovalsAfter version: UInt64) -> [StateEntry] {
+        var result: [StateEntry] = []
         result.reserveCapacity(positions.count - tombstoneCount)
         var index = newest
         while index >= 0 {
             let entry = entries[index]
             if entry.change.value != nil || entry.version > version {
-                result.append((entry.key, entry.change))
+                result.append(StateEntry(key: entry.key, change: entry.change))
             }
             index = entry.older
         }
@@ -104,7 +104,7 @@ struct KeyLog {
                 unlink(index)
                 positions[entries[index].key] = nil
                 entries[index].key = ""
-                entries[index].change = KeyChange(value: nil, encodedField: [])
+                entries[index].change = Self.forgotten
                 freeSlots.append(index)
                 tombstoneCount -= 1
             }
@@ -113,6 +113,14 @@ struct KeyLog {
     }
 
     var liveCount: Int { positions.count - tombstoneCount }
+
+    /// The size of the key's latest change (0 if removed or never set).
+    func size(of key: String) -> Int {
+        positions[key].map { entries[$0].change.size } ?? 0
+    }
+
+    /// What a freed slot holds until reused.
+    private static let forgotten = KeyChange(key: "", value: nil)
 
     private mutating func unlink(_ index: Int) {
         let older = entries[index].older

@@ -13,10 +13,6 @@ struct LockTable: Sendable {
         }
     }
 
-    /// Durations at least this long never lapse; longer ones would not fit a
-    /// `Duration` anyway.
-    static let foreverSeconds = 1e15
-
     private var locks: [String: Lock] = [:]
     /// Sweep once the table has doubled since the last sweep, so a stream of
     /// short locks on fresh keys cannot grow it without bound.
@@ -40,10 +36,11 @@ struct LockTable: Sendable {
         keys.filter { !isAvailable($0, to: token, at: now) }.sorted()
     }
 
-    /// Acquires or renews; the caller has checked availability. A duration of
-    /// zero or less gives a lock that has already lapsed.
-    mutating func lock(_ key: String, for token: AccessToken, seconds: Double, at now: Duration) {
-        let expiry: Duration? = seconds >= Self.foreverSeconds ? nil : now + .seconds(max(seconds, -1))
+    /// Acquires or renews for `duration` (nil: with no expiry); the caller
+    /// has checked availability. A duration of zero or less gives a lock
+    /// that has already lapsed.
+    mutating func lock(_ key: String, for token: AccessToken, duration: Duration?, at now: Duration) {
+        let expiry = duration.map { now + max($0, .seconds(-1)) }
         locks[key] = Lock(owner: token, expiry: expiry)
         sweepIfLarge(at: now)
     }

@@ -1,41 +1,24 @@
 /// One change to the shared state: keys to set and keys to remove.
 ///
 /// A key is never both: a later ``remove(_:)`` cancels an update of the same
-/// key and a later ``set(_:to:)`` cancels its removal. Setting a key to
-/// ``NanoverValue/null`` removes it, as a top-level null does on the wire.
+/// key and a later ``set(_:to:)`` cancels its removal. ``NanoverValue/null``
+/// is a value like any other here (the 2026 protocol stores it); the gRPC
+/// adapter reads a top-level null on its wire as a removal before it gets
+/// here.
 public struct StateChange: Sendable, Hashable {
-    /// Keys to set, with their new values (never null).
+    /// Keys to set, with their new values.
     public private(set) var updates: NanoverStruct
     /// Keys to remove.
     public private(set) var removals: Set<String>
 
-    /// A change from updates and removals. Null updates become removals, and a
-    /// key in both is removed, as the reference does.
+    /// A change from updates and removals; a key in both is removed, as the
+    /// reference does.
     public init(updates: NanoverStruct = [:], removals: Set<String> = []) {
-        self.updates = [:]
-        self.removals = []
-        self.updates.reserveCapacity(updates.count)
-        for (key, value) in updates {
-            set(key, to: value)
-        }
+        self.updates = updates
+        self.removals = removals
         for key in removals {
-            remove(key)
+            self.updates[key] = nil
         }
-    }
-
-    /// A change from its wire form: every key with its new value, null
-    /// meaning removal.
-    public init(changedKeys: NanoverStruct) {
-        self.init(updates: changedKeys)
-    }
-
-    /// The wire form: updated keys with their values, removed keys with null.
-    public var changedKeys: NanoverStruct {
-        var keys = updates
-        for key in removals {
-            keys[key] = .null
-        }
-        return keys
     }
 
     /// Every key this change touches.
@@ -47,14 +30,10 @@ public struct StateChange: Sendable, Hashable {
         updates.isEmpty && removals.isEmpty
     }
 
-    /// Sets a key; a null value removes it instead.
+    /// Sets a key (to ``NanoverValue/null`` too: that stores nil).
     public mutating func set(_ key: String, to value: NanoverValue) {
-        if value.isNull {
-            remove(key)
-        } else {
-            removals.remove(key)
-            updates[key] = value
-        }
+        removals.remove(key)
+        updates[key] = value
     }
 
     public mutating func remove(_ key: String) {

@@ -1,8 +1,12 @@
 /// How a subscription takes its messages from the engine: pacing, waiting
 /// for changes, and ending.
+///
+/// Any number of tasks may read one subscription at once: each message goes
+/// to one of them, and every reader waits with a continuation of its own.
 extension StateEngine {
     private enum Step {
-        case deliver([(key: String, change: KeyChange)])
+        case deliver([StateEntry])
+        case sleep(until: Duration)
         case wait
         case end
     }
@@ -12,9 +16,6 @@ extension StateEngine {
     /// interval has passed since the previous message; the first message
     /// and the final delivery on ending go out at once. Nil once ended.
     func nextUpdate(for id: UInt64) async -> SubscriptionUpdate? {
-        if let deadline = pacingDeadline(for: id), clock.now < deadline {
-            await sleepUnlessEnding(id, until: deadline)
-        }
         while true {
             if Task.isCancelled {
                 removeSubscriber(id)
@@ -25,13 +26,19 @@ extension StateEngine {
                     storage.subscribers[id] = nil
                     return .end
                 }
-                let owed = storage.owed(to: record)
-                if !owed.isEmpty {
+                if storage.isOwedAnything(record) {
+                    let now = clock.now
+                    if !storage.frozen, let deadline = record.pacingDeadline(at: now) {
+                        return .sleep(until: deadline)
+                    }
+                    let owed = storage.owed(to: record)
                     record.seen = storage.log.version
                     record.owedWholeState = false
-                    record.lastSent = clock.now
+                    record.lastSent = now
                     storage.subscribers[id] = record
-                    return .deliver(owed)
+                    if !owed.isEmpty {
+                        return .deliver(owed)
+                    }
                 }
                 if storage.frozen || record.ending == .finish {
                     storage.subscribers[id] = nil
@@ -40,8 +47,10 @@ extension StateEngine {
                 return .wait
             }
             switch step {
-            case .deliver(let changes):
-                return SubscriptionUpdate(keyChanges: changes)
+            case .deliver(let entries):
+                return SubscriptionUpdate(entries: entries)
+            case .sleep(let deadline):
+                await sleepUnlessEnding(id, until: deadline)
             case .end:
                 return nil
             case .wait:
@@ -50,24 +59,15 @@ extension StateEngine {
         }
     }
 
-    /// When subscriber `id` may send next, if its interval still holds it back.
-    private func pacingDeadline(for id: UInt64) -> Duration? {
-        storage.withLock { storage in
-            guard let record = storage.subscribers[id], record.interval > .zero,
-                  record.ending == nil, !storage.frozen, let lastSent = record.lastSent
-            else { return nil }
-            return lastSent + record.interval
-        }
-    }
-
     private func waitForChange(_ id: UInt64) async {
+        let reader = storage.withLock { $0.makeID() }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let ready = storage.withLock { storage in
                     guard let record = storage.subscribers[id], record.ending == nil, !storage.frozen,
                           !storage.isOwedAnything(record), !Task.isCancelled
                     else { return true }
-                    storage.changeWaiters[id] = continuation
+                    storage.changeWaiters[id, default: [:]][reader] = continuation
                     return false
                 }
                 if ready {
@@ -75,7 +75,7 @@ extension StateEngine {
                 }
             }
         } onCancel: {
-            storage.withLock { $0.changeWaiters.removeValue(forKey: id) }?.resume()
+            storage.withLock { $0.changeWaiters[id]?.removeValue(forKey: reader) }?.resume()
         }
     }
 
@@ -95,12 +95,13 @@ extension StateEngine {
     }
 
     private func waitUntilEnding(_ id: UInt64) async {
+        let reader = storage.withLock { $0.makeID() }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let ended = storage.withLock { storage in
                     guard let record = storage.subscribers[id], record.ending == nil, !storage.frozen, !Task.isCancelled
                     else { return true }
-                    storage.subscribers[id]?.endWaiter = continuation
+                    storage.subscribers[id]?.endWaiters[reader] = continuation
                     return false
                 }
                 if ended {
@@ -108,18 +109,19 @@ extension StateEngine {
                 }
             }
         } onCancel: {
-            storage.withLock { $0.subscribers[id]?.endWaiter.take() }?.resume()
+            storage.withLock { $0.subscribers[id]?.endWaiters.removeValue(forKey: reader) }?.resume()
         }
     }
 
-    /// Marks subscriber `id` to end, and wakes it wherever it waits.
+    /// Marks subscriber `id` to end, and wakes its readers wherever they wait.
     func endSubscriber(_ id: UInt64, _ ending: SubscriberRecord.Ending) {
         let waiters = storage.withLock { storage -> Waiters in
             guard storage.subscribers[id] != nil else { return [] }
             if storage.subscribers[id]?.ending != .cancel {
                 storage.subscribers[id]?.ending = ending
             }
-            return [storage.subscribers[id]?.endWaiter.take(), storage.changeWaiters.removeValue(forKey: id)].compactMap { $0 }
+            let endWaiters = storage.subscribers[id]?.takeEndWaiters() ?? []
+            return endWaiters + Array((storage.changeWaiters.removeValue(forKey: id) ?? [:]).values)
         }
         waiters.resumeAll()
     }
@@ -127,7 +129,9 @@ extension StateEngine {
     /// Forgets subscriber `id` at once.
     func removeSubscriber(_ id: UInt64) {
         let waiters = storage.withLock { storage -> Waiters in
-            [storage.subscribers.removeValue(forKey: id)?.endWaiter, storage.changeWaiters.removeValue(forKey: id)].compactMap { $0 }
+            var record = storage.subscribers.removeValue(forKey: id)
+            let endWaiters = record?.takeEndWaiters() ?? []
+            return endWaiters + Array((storage.changeWaiters.removeValue(forKey: id) ?? [:]).values)
         }
         waiters.resumeAll()
     }

@@ -1,25 +1,32 @@
 import Synchronization
 
-/// The shared state of a NanoVer session, free of any networking: a
-/// dictionary of values, per-key locks owned by access tokens, and
-/// subscriptions that see its changes, coalesced and paced.
+/// The shared state of a NanoVer session, free of any networking and of
+/// any wire encoding: a dictionary of values, per-key locks owned by access
+/// tokens, and subscriptions that see its changes, coalesced and paced.
 ///
 /// Every operation is atomic and thread-safe. A change is applied whole or
 /// not at all; every subscriber sees changes in the order they were applied.
+/// The engine's lock is not re-entrant: calling the engine from inside
+/// ``withLockedState(_:)`` stops the program with a message saying so,
+/// rather than deadlocking. Observers run outside the lock and may call it.
 public final class StateEngine: Sendable {
-    /// Called with each applied change, in order, while the engine is locked.
+    /// Called with each applied change, in order.
     public typealias ChangeObserver = @Sendable (_ token: AccessToken, _ change: StateChange) -> Void
 
     struct Storage {
         var content: NanoverStruct = [:]
-        /// Every key's latest change, encoded once, in order of recency:
-        /// what subscribers read their messages from.
+        /// ``NanoverValue/sizeEstimate`` of every key and value, summed.
+        var contentBytes = 0
+        /// Every key's latest change, in order of recency: what subscribers
+        /// read their messages from.
         var log = KeyLog()
         var locks = LockTable()
         var subscribers: [UInt64: SubscriberRecord] = [:]
-        /// Subscribers with nothing to send, waiting for any change.
-        var changeWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        /// Readers of each subscriber with nothing to send, waiting for any
+        /// change, by subscriber and then by reader.
+        var changeWaiters: [UInt64: [UInt64: CheckedContinuation<Void, Never>]] = [:]
         var observers: [UInt64: ChangeObserver] = [:]
+        var notifications = ObserverNotifications()
         var nextID: UInt64 = 0
         var frozen = false
         /// Tombstones are swept when there are this many; raised when a
@@ -31,12 +38,12 @@ public final class StateEngine: Sendable {
             return nextID
         }
 
-        /// Takes every subscriber waiting for a change, to be woken once the
-        /// lock is released (see ``Waiters``).
+        /// Takes every reader waiting for a change, to be woken once the lock
+        /// is released (see ``Waiters``).
         mutating func takeChangeWaiters() -> Waiters {
             guard !changeWaiters.isEmpty else { return [] }
             defer { changeWaiters = [:] }
-            return Array(changeWaiters.values)
+            return changeWaiters.values.flatMap(\.values)
         }
 
         /// Forgets removals every subscriber has already been sent.
@@ -50,37 +57,72 @@ public final class StateEngine: Sendable {
 
     /// The clock that lock expiry and subscription pacing read.
     public let clock: any MonotonicClock
+    /// How large the state may grow.
+    public let limits: StateLimits
     let storage = Mutex(Storage())
 
     /// An empty state.
     ///
-    /// - Parameter clock: the time source; a ``ManualClock`` lets tests move
-    ///   time by hand.
-    public init(clock: any MonotonicClock = SystemClock()) {
+    /// - Parameters:
+    ///   - clock: the time source; a manual clock lets tests move time by hand.
+    ///   - limits: how large the state may grow.
+    public init(clock: any MonotonicClock = SystemClock(), limits: StateLimits = .standard) {
         self.clock = clock
+        self.limits = limits
     }
 
     // MARK: Reading
 
-    /// Runs `body` on the state while no change can land. Keep it short, and
-    /// do not call back into the engine from it: the lock is not re-entrant.
-    public func withLockedState<Result, Failure: Error>(
-        _ body: (borrowing NanoverStruct) throws(Failure) -> sending Result
-    ) throws(Failure) -> sending Result {
-        try storage.withLock { (storage) throws(Failure) -> sending Result in
-            try body(storage.content)
+    /// Runs `body` on the state while no change can land. Keep it short.
+    /// Calling this engine from `body` stops the program with a message:
+    /// the lock is not re-entrant (read what you need from `state`).
+    public func withLockedState<Result: Sendable, Failure: Error>(
+        _ body: (_ state: NanoverStruct) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        let result: Swift.Result<Result, Failure> = locked { storage in
+            EngineLockHolder.$engine.withValue(ObjectIdentifier(self)) {
+                do throws(Failure) {
+                    return .success(try body(storage.content))
+                } catch {
+                    return .failure(error)
+                }
+            }
         }
+        return try result.get()
     }
 
     /// A copy of the whole state. Values are Swift values, so the copy is
-    /// deep: changing it never changes the state.
+    /// deep: changing it never changes the state. Taking it costs nothing
+    /// but a reference; the next change then copies the dictionary once.
     public func copyState() -> NanoverStruct {
-        storage.withLock { $0.content }
+        locked { $0.content }
     }
 
     /// The value of one key, if it is set.
     public func value(forKey key: String) -> NanoverValue? {
-        storage.withLock { $0.content[key] }
+        locked { $0.content[key] }
+    }
+
+    /// How many keys the state holds.
+    public var keyCount: Int {
+        locked { $0.content.count }
+    }
+
+    /// How many bytes its keys and values take, as
+    /// ``NanoverValue/sizeEstimate`` counts them.
+    public var byteCount: Int {
+        locked { $0.contentBytes }
+    }
+
+    /// Runs `body` under the engine's lock, after making sure the caller
+    /// does not hold it already.
+    func locked<Result, Failure: Error>(
+        _ body: (inout Storage) throws(Failure) -> sending Result
+    ) throws(Failure) -> sending Result {
+        EngineLockHolder.checkNotHeld(by: self)
+        return try storage.withLock { (storage) throws(Failure) -> sending Result in
+            try body(&storage)
+        }
     }
 
     // MARK: Changing
@@ -93,47 +135,66 @@ public final class StateEngine: Sendable {
     /// subscribers still see the removal.
     ///
     /// - Throws: ``StateError/locked(keys:)`` naming the keys another token
-    ///   holds; ``StateError/closed`` after ``close()``;
-    ///   ``NanoverValueError`` for a value too deeply nested for the wire.
-    public func update(_ change: StateChange, token: AccessToken = .none) throws {
+    ///   holds; ``StateError/invalidValue(key:_:)`` for a value nested too
+    ///   deeply; ``StateError/overLimit(_:)`` past the state's limits;
+    ///   ``StateError/closed`` after ``close()``.
+    public func update(_ change: StateChange, token: AccessToken = .none) throws(StateError) {
         var keyChanges = [String: KeyChange](minimumCapacity: change.updates.count + change.removals.count)
         for (key, value) in change.updates {
-            keyChanges[key] = try KeyChange(key: key, value: value)
+            do {
+                try value.validate()
+            } catch {
+                throw .invalidValue(key: key, error)
+            }
+            keyChanges[key] = KeyChange(key: key, value: value)
         }
         for key in change.removals {
-            keyChanges[key] = try KeyChange(key: key, value: nil)
+            keyChanges[key] = KeyChange(key: key, value: nil)
         }
         try apply(keyChanges, as: change, token: token)
     }
 
-    /// Applies changes already encoded (by a service that decoded them from
-    /// the wire); `change` is the same change in plain form, for observers.
-    func apply(_ keyChanges: [String: KeyChange], as change: StateChange, token: AccessToken) throws(StateError) {
-        let waiters = try storage.withLock { (storage) throws(StateError) -> Waiters in
+    private func apply(_ keyChanges: [String: KeyChange], as change: StateChange, token: AccessToken) throws(StateError) {
+        let (waiters, notify) = try locked { (storage) throws(StateError) -> (Waiters, Bool) in
             guard !storage.frozen else {
                 throw .closed
             }
             guard !keyChanges.isEmpty else {
-                return []
+                return ([], false)
             }
             let now = clock.now
             let blocked = storage.locks.keysHeld(among: keyChanges.keys, byOtherThan: token, at: now)
             guard blocked.isEmpty else {
                 throw .locked(keys: blocked)
             }
+            var keyCount = storage.content.count
+            var bytes = storage.contentBytes
+            for (key, keyChange) in keyChanges {
+                let existed = storage.content[key] != nil
+                bytes += keyChange.size - (existed ? storage.log.size(of: key) : 0)
+                keyCount += (keyChange.value != nil ? 1 : 0) - (existed ? 1 : 0)
+            }
+            if keyCount > limits.maxKeys, keyCount > storage.content.count {
+                throw .overLimit(.keys(limit: limits.maxKeys))
+            }
+            if bytes > limits.maxBytes, bytes > storage.contentBytes {
+                throw .overLimit(.bytes(limit: limits.maxBytes))
+            }
             for (key, keyChange) in keyChanges {
                 storage.content[key] = keyChange.value
             }
+            storage.contentBytes = bytes
             // One record, whatever the number of subscribers: each reads
             // what it has not seen when its turn comes.
             storage.log.record(keyChanges)
             storage.sweepTombstonesIfMany()
-            for observer in storage.observers.values {
-                observer(token, change)
-            }
-            return storage.takeChangeWaiters()
+            let notify = !storage.observers.isEmpty && storage.notifications.enqueue(token, change)
+            return (storage.takeChangeWaiters(), notify)
         }
         waiters.resumeAll()
+        if notify {
+            notifyObservers()
+        }
     }
 
     // MARK: Locks
@@ -141,50 +202,50 @@ public final class StateEngine: Sendable {
     /// Acquires, renews and releases locks on behalf of `token`, all or
     /// nothing.
     ///
-    /// If any key in `acquire` is held by another token, nothing changes.
-    /// Otherwise every acquire and renewal takes effect for its duration in
-    /// seconds (zero or less: a lock that has already lapsed; infinity: one
-    /// that never lapses), every release of a lock `token` holds takes
-    /// effect, and a release of another token's lock is ignored.
+    /// If any key to acquire is held by another token, nothing changes.
+    /// Otherwise every acquisition and renewal takes effect, every release
+    /// of a lock `token` holds takes effect, and a release of another
+    /// token's lock is ignored.
     ///
-    /// - Throws: ``StateError/locked(keys:)``, or
-    ///   ``StateError/invalidLockDuration(key:)`` for a NaN duration.
-    public func updateLocks(
-        token: AccessToken = .none,
-        acquire: [String: Double] = [:],
-        release: Set<String> = []
-    ) throws(StateError) {
-        if let (key, _) = acquire.first(where: { $0.value.isNaN }) {
-            throw .invalidLockDuration(key: key)
-        }
-        try storage.withLock { (storage) throws(StateError) in
+    /// - Throws: ``StateError/locked(keys:)``; ``StateError/closed`` after
+    ///   ``close()``.
+    public func updateLocks(_ changes: [String: LockChange], token: AccessToken = .none) throws(StateError) {
+        try locked { (storage) throws(StateError) in
+            guard !storage.frozen else {
+                throw .closed
+            }
             let now = clock.now
-            let blocked = storage.locks.keysHeld(among: acquire.keys, byOtherThan: token, at: now)
+            let acquired = changes.lazy.filter { $0.value != .release }.map(\.key)
+            let blocked = storage.locks.keysHeld(among: acquired, byOtherThan: token, at: now)
             guard blocked.isEmpty else {
                 throw .locked(keys: blocked)
             }
-            for key in release {
-                storage.locks.release(key, by: token, at: now)
-            }
-            for (key, seconds) in acquire {
-                storage.locks.lock(key, for: token, seconds: seconds, at: now)
+            for (key, change) in changes {
+                switch change {
+                case .release:
+                    storage.locks.release(key, by: token, at: now)
+                case .acquire(let duration):
+                    storage.locks.lock(key, for: token, duration: duration, at: now)
+                case .acquireIndefinitely:
+                    storage.locks.lock(key, for: token, duration: nil, at: now)
+                }
             }
         }
     }
 
     /// Releases every lock on every key.
     public func clearLocks() {
-        storage.withLock { $0.locks.removeAll() }
+        locked { $0.locks.removeAll() }
     }
 
     /// The token holding the key's lock now, if any.
     public func lockOwner(of key: String) -> AccessToken? {
-        storage.withLock { $0.locks.owner(of: key, at: clock.now) }
+        locked { $0.locks.owner(of: key, at: clock.now) }
     }
 
     /// Every lock held now, with its owner.
     public func heldLocks() -> [String: AccessToken] {
-        storage.withLock { $0.locks.heldLocks(at: clock.now) }
+        locked { $0.locks.heldLocks(at: clock.now) }
     }
 
     // MARK: Subscriptions
@@ -197,7 +258,7 @@ public final class StateEngine: Sendable {
     /// is closed and its pending changes are delivered.
     public func subscribe(interval: Duration = .zero) -> StateSubscription {
         let interval = max(interval, .zero)
-        let id = storage.withLock { storage in
+        let id = locked { storage in
             let id = storage.makeID()
             storage.subscribers[id] = SubscriberRecord(interval: interval, seen: storage.log.version)
             return id
@@ -207,35 +268,38 @@ public final class StateEngine: Sendable {
 
     /// How many subscriptions are open now.
     public var subscriptionCount: Int {
-        storage.withLock { $0.subscribers.count }
+        locked { $0.subscribers.count }
     }
 
     /// How many keys each open subscription has waiting to be delivered: a
     /// subscriber that does not read is owed at most one entry per key.
     public func subscriptionBacklogs() -> [Int] {
-        storage.withLock { storage in
+        locked { storage in
             storage.subscribers.values.map { storage.backlog(of: $0) }
         }
     }
 
-    /// The state, and the bytes of the `StateUpdate` a new subscriber would
-    /// be sent for it: for the fuzzing harness, which checks they agree.
+    /// The state, and the message a new subscriber would be sent for it:
+    /// for the fuzzing harness, which checks that adapters encode it as the
+    /// state is.
     @_spi(Fuzzing)
-    public func stateWithItsEncoding() -> (state: NanoverStruct, encoded: [UInt8]) {
-        let (state, owed) = storage.withLock { storage in
-            (storage.content, storage.log.wholeState(withRemovalsAfter: storage.log.version))
+    public func stateWithItsUpdate() -> (state: NanoverStruct, update: SubscriptionUpdate) {
+        locked { storage in
+            let owed = storage.log.wholeState(withRemovalsAfter: storage.log.version)
+            return (storage.content, SubscriptionUpdate(entries: owed))
         }
-        return (state, SubscriptionUpdate(keyChanges: owed).encodedStateUpdate)
     }
 
     // MARK: Observers
 
-    /// Registers `observer` to be called with every applied change, in order,
-    /// while the engine is locked: it must be quick and must not call back
-    /// into the engine. Returns an identifier for ``removeObserver(_:)``.
+    /// Registers `observer` to be called with every applied change from now
+    /// on, in the order changes were applied. Observers run outside the
+    /// engine's lock, on the thread of a caller that applied a change (not
+    /// always the one that applied this change), so they may call the engine
+    /// but should be quick. Returns an identifier for ``removeObserver(_:)``.
     @discardableResult
     public func addObserver(_ observer: @escaping ChangeObserver) -> UInt64 {
-        storage.withLock { storage in
+        locked { storage in
             let id = storage.makeID()
             storage.observers[id] = observer
             return id
@@ -243,7 +307,23 @@ public final class StateEngine: Sendable {
     }
 
     public func removeObserver(_ id: UInt64) {
-        _ = storage.withLock { $0.observers.removeValue(forKey: id) }
+        _ = locked { $0.observers.removeValue(forKey: id) }
+    }
+
+    /// Calls observers with queued changes until none is left. Only one
+    /// caller does this at a time, which keeps the order; a change applied
+    /// meanwhile, even by an observer, is queued for it.
+    private func notifyObservers() {
+        while let next = locked({ storage in
+            storage.notifications.takeBatch().map { ($0, Array(storage.observers.values)) }
+        }) {
+            let (batch, observers) = next
+            for (token, change) in batch {
+                for observer in observers {
+                    observer(token, change)
+                }
+            }
+        }
     }
 
     // MARK: Closing
@@ -252,13 +332,11 @@ public final class StateEngine: Sendable {
     /// delivers what is pending at once and then ends, and later
     /// subscriptions receive the final state and end. Idempotent.
     public func close() {
-        let waiters = storage.withLock { storage in
+        let waiters = locked { storage in
             storage.frozen = true
             var waiters = storage.takeChangeWaiters()
             for id in storage.subscribers.keys {
-                if let waiter = storage.subscribers[id]?.endWaiter.take() {
-                    waiters.append(waiter)
-                }
+                waiters += storage.subscribers[id]?.takeEndWaiters() ?? []
             }
             return waiters
         }
@@ -267,6 +345,6 @@ public final class StateEngine: Sendable {
 
     /// Whether ``close()`` has been called.
     public var isClosed: Bool {
-        storage.withLock { $0.frozen }
+        locked { $0.frozen }
     }
 }

@@ -2,9 +2,9 @@
 /// batch of coalesced changes, paced by the subscription's interval.
 ///
 /// Iterate it with `for await`, or call ``next()``. It ends after the engine
-/// closes (once pending changes are delivered) or when ``cancel()`` is
-/// called; dropping the last reference cancels it too. Meant for one reader
-/// at a time.
+/// closes (once pending changes are delivered), after ``finish()``, or when
+/// ``cancel()`` is called; dropping the last reference cancels it too.
+/// Several tasks may read it at once: each message goes to one of them.
 public final class StateSubscription: AsyncSequence, Sendable {
     public typealias Element = SubscriptionUpdate
 

@@ -4,18 +4,38 @@ extension NanoverValue {
         return false
     }
 
-    /// The number, if this is a number.
+    /// The number as a `Double`, whatever its kind (integers beyond 2^53
+    /// are rounded); nil for anything but a number.
     public var doubleValue: Double? {
-        if case .number(let number) = self { return number }
-        return nil
+        switch self {
+        case .double(let number): return number
+        case .int(let number): return Double(number)
+        case .uint(let number): return Double(number)
+        default: return nil
+        }
     }
 
-    /// The number as an `Int`, if this is a number with no fractional part
-    /// that fits in an `Int`. The wire carries doubles only, so this is how
-    /// an integer sent by a peer is read back: `3.0` gives `3`, `3.5` gives nil.
+    /// The number as an `Int`, if it is a whole number that fits: an
+    /// integer, or a double with no fractional part (`3.0` gives `3`, `3.5`
+    /// gives nil), which is how a gRPC peer's integers arrive.
     public var intValue: Int? {
-        guard case .number(let number) = self else { return nil }
-        return Int(exactly: number)
+        switch self {
+        case .int(let number): return Int(exactly: number)
+        case .uint(let number): return Int(exactly: number)
+        case .double(let number): return Int(exactly: number)
+        default: return nil
+        }
+    }
+
+    /// The number as a `UInt64`, if it is a whole number from 0 to
+    /// `UInt64.max`.
+    public var uint64Value: UInt64? {
+        switch self {
+        case .int(let number): return UInt64(exactly: number)
+        case .uint(let number): return number
+        case .double(let number): return UInt64(exactly: number)
+        default: return nil
+        }
     }
 
     public var stringValue: String? {
@@ -28,6 +48,12 @@ extension NanoverValue {
         return nil
     }
 
+    /// The bytes, if this is binary data.
+    public var binaryValue: [UInt8]? {
+        if case .binary(let bytes) = self { return bytes }
+        return nil
+    }
+
     public var listValue: [NanoverValue]? {
         if case .list(let list) = self { return list }
         return nil
@@ -36,6 +62,11 @@ extension NanoverValue {
     public var structValue: NanoverStruct? {
         if case .structure(let fields) = self { return fields }
         return nil
+    }
+
+    /// Whether this is a number of any kind.
+    public var isNumber: Bool {
+        doubleValue != nil
     }
 
     /// The field with this key, if this is a struct that has it.

@@ -7,12 +7,11 @@ extension NanoverValue: ExpressibleByBooleanLiteral {
 }
 
 extension NanoverValue: ExpressibleByIntegerLiteral {
-    /// Integers become doubles, as they do on the wire.
-    public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    public init(integerLiteral value: Int64) { self = .int(value) }
 }
 
 extension NanoverValue: ExpressibleByFloatLiteral {
-    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(floatLiteral value: Double) { self = .double(value) }
 }
 
 extension NanoverValue: ExpressibleByStringLiteral {
@@ -31,12 +30,21 @@ extension NanoverValue: ExpressibleByDictionaryLiteral {
 }
 
 extension NanoverValue {
-    /// A number from any binary integer; it becomes a double, as on the wire,
-    /// so magnitudes above 2^53 lose precision.
-    public init<I: BinaryInteger>(_ value: I) { self = .number(Double(value)) }
+    /// An integer: ``int(_:)`` when it fits an `Int64`, else ``uint(_:)``
+    /// when it fits a `UInt64`, else (wider integer types only) the nearest
+    /// double.
+    public init<I: BinaryInteger>(_ value: I) {
+        if let signed = Int64(exactly: value) {
+            self = .int(signed)
+        } else if let unsigned = UInt64(exactly: value) {
+            self = .uint(unsigned)
+        } else {
+            self = .double(Double(value))
+        }
+    }
 
-    /// A number from any binary floating-point value.
-    public init<F: BinaryFloatingPoint>(_ value: F) { self = .number(Double(value)) }
+    /// A floating-point number, as a double.
+    public init<F: BinaryFloatingPoint>(_ value: F) { self = .double(Double(value)) }
 
     public init(_ value: String) { self = .string(value) }
 

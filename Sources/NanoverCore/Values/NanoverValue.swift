@@ -1,30 +1,43 @@
 /// One value of the NanoVer shared state or of a command's arguments and
-/// results: exactly what a `google.protobuf.Value` can hold.
+/// results: the union of what both NanoVer protocols carry.
 ///
-/// Numbers are doubles, as on the wire: an integer sent as `3` comes back as
-/// `3.0`. The typed accessors (``intValue``, ``doubleValue``, …) make that
-/// pleasant without hiding it. NaN and the infinities are ordinary numbers
-/// here and on the wire; see ``NanoverValue`` JSON coding for how they are
-/// written as JSON.
+/// The 2026 protocol (MessagePack) keeps integers apart from floating point,
+/// has binary data, and stores nil as a value; the gRPC protocol
+/// (`google.protobuf.Value`) has only doubles, no binary, and reads a null
+/// at the top level of a state update as a removal. The session holds
+/// values exactly as they were written, and each protocol adapter maps them
+/// to what its wire can carry (see the gRPC module for its mapping).
 ///
-/// Literals read naturally:
+/// Equality compares numbers by value, whatever their kind: `.int(3)`,
+/// `.uint(3)` and `.double(3)` are equal and hash alike, as in Python and as
+/// a value that has travelled through gRPC needs. Pattern-match to tell the
+/// kinds apart.
+///
+/// Literals read naturally; integer literals are integers:
 ///
 /// ```swift
-/// let value: NanoverValue = ["a": 1, "b": [true, "x"], "c": nil]
+/// let value: NanoverValue = ["a": 1, "b": [true, "x", 0.5], "c": nil]
 /// ```
 public enum NanoverValue: Sendable {
-    /// The protobuf null. At the top level of a state update it means
-    /// "remove this key"; nested inside a list or struct it is kept.
+    /// Nil. Stored as a value in the state (a 2026 client may write it); at
+    /// the top level of a gRPC state update, null means "remove this key".
     case null
-    /// A number; always a double, as on the wire.
-    case number(Double)
-    case string(String)
     case bool(Bool)
+    /// A signed integer.
+    case int(Int64)
+    /// An unsigned integer; values that fit an `Int64` are usually ``int(_:)``,
+    /// and compare equal either way.
+    case uint(UInt64)
+    /// A floating-point number. NaN and the infinities are ordinary values.
+    case double(Double)
+    case string(String)
+    /// Binary data, kept as bytes.
+    case binary([UInt8])
     case list([NanoverValue])
-    /// A struct: string keys to values.
+    /// A map from string keys to values.
     case structure([String: NanoverValue])
 }
 
-/// A protobuf `Struct`: what command arguments, command results, state
-/// updates and lock requests are made of.
+/// A map from string keys to values: what command arguments, command
+/// results and state changes are made of.
 public typealias NanoverStruct = [String: NanoverValue]

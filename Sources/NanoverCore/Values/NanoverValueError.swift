@@ -1,30 +1,30 @@
-/// Why a value cannot travel as a protobuf `Value`.
+/// Why a value cannot be taken into a NanoVer session.
 public enum NanoverValueError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// Lists and structs nest deeper than ``NanoverValue/maximumNestingDepth``;
-    /// protobuf decoders (ours and the reference's) refuse such messages.
+    /// Lists and structs nest deeper than ``NanoverValue/maximumNestingDepth``.
     case nestedTooDeeply(limit: Int)
-    /// A value of a Swift type with no protobuf `Value` form.
+    /// A value of a Swift type with no NanoVer value form.
     case unsupportedType(String)
 
     public var description: String {
         switch self {
         case .nestedTooDeeply(let limit):
-            return "value nests lists and structs more than \(limit) deep; protobuf decoders refuse it"
+            return "value nests lists and structs more than \(limit) deep, which some NanoVer clients cannot read"
         case .unsupportedType(let type):
-            return "a value of type \(type) cannot be expressed as a protobuf Value"
+            return "a value of type \(type) has no NanoVer value form"
         }
     }
 }
 
 extension NanoverValue {
-    /// How many lists and structs may nest inside one another in a value
-    /// that goes on the wire.
+    /// How many lists and structs may nest inside one another in a value of
+    /// the session.
     ///
-    /// Protobuf decoders stop at 100 nested messages, and count them
-    /// differently: the Python reference (upb) counts map entries and reads
-    /// 33 levels of structs in any NanoVer message, swift-protobuf reads 49.
-    /// One level below the strictest leaves room for decoders not measured
-    /// (the C# of the VR client).
+    /// A session's values reach clients of every protocol, so the limit is
+    /// the strictest among the decoders NanoVer clients use: protobuf
+    /// decoders stop at 100 nested messages, counted differently (the Python
+    /// reference reads 33 levels of structs in any NanoVer message,
+    /// swift-protobuf 49). One level below the strictest leaves room for
+    /// decoders not measured (the C# of the VR client).
     public static let maximumNestingDepth = 32
 
     /// How deep lists and structs nest in this value: 0 for a scalar, 1 for
@@ -45,8 +45,9 @@ extension NanoverValue {
         return depth(self, 0)
     }
 
-    /// Throws unless this value can go on the wire.
-    public func validateForWire() throws(NanoverValueError) {
+    /// Throws unless this value may be taken into a session: it nests no
+    /// deeper than ``maximumNestingDepth``.
+    public func validate() throws(NanoverValueError) {
         let limit = NanoverValue.maximumNestingDepth
         if nestingDepth(stoppingAfter: limit) > limit {
             throw .nestedTooDeeply(limit: limit)
@@ -55,8 +56,8 @@ extension NanoverValue {
 }
 
 extension Dictionary where Key == String, Value == NanoverValue {
-    /// Throws unless every value of this struct can go on the wire.
-    public func validateForWire() throws(NanoverValueError) {
-        try NanoverValue.structure(self).validateForWire()
+    /// Throws unless every value of this struct may be taken into a session.
+    public func validate() throws(NanoverValueError) {
+        try NanoverValue.structure(self).validate()
     }
 }

@@ -1,117 +1,52 @@
-import GRPCCore
-import Logging
-import NanoverCore
-import NanoverProtocol
 import Synchronization
 
-/// Keeps a client's mirror up to date from one subscription, and, given a
-/// policy, subscribes again after a loss until the client closes.
-struct MirrorSubscription: Sendable {
-    let client: NanoverClient
-    let interval: Float
-    let policy: ResubscribePolicy?
+/// A client's subscription keeping its mirror of the shared state, as
+/// ``NanoverClient/subscribeAllStateUpdates(interval:resubscribe:)``
+/// returns it.
+public final class MirrorSubscription: Sendable {
+    /// The minimum spacing asked of the server.
+    public let interval: Duration
+    private let task: Task<Void, Never>
+    private let ended: EndFlag
 
-    private var mirror: StateMirror { client.mirror }
-    private var logger: Logger { client.configuration.logger }
-
-    /// Runs until the subscription ends for good, or the task is cancelled.
-    func run() async {
-        var attempt = 0
-        var resubscribing = false
-        // One loss is told per outage, not one per failed retry.
-        var lossTold = false
-        while !Task.isCancelled {
-            let (delivered, loss) = await subscribeOnce(replacingMirror: resubscribing)
-            if Task.isCancelled {
-                return
-            }
-            if delivered || !lossTold {
-                mirror.emit(.lost(loss))
-                lossTold = true
-            }
-            guard let policy else {
-                logger.warning("state subscription ended", metadata: ["reason": "\(loss)"])
-                mirror.end(error: loss is SubscriptionEndedByServer ? nil : loss)
-                return
-            }
-            attempt = delivered ? 0 : attempt + 1
-            let delay = policy.delay(beforeAttempt: attempt)
-            logger.warning("state subscription lost; subscribing again", metadata: ["reason": "\(loss)", "delay": "\(delay)"])
-            do {
-                try await Task.sleep(for: delay)
-            } catch {
-                return
-            }
-            resubscribing = true
+    init(interval: Duration, loop: MirrorSubscriptionLoop) {
+        self.interval = interval
+        let ended = EndFlag()
+        self.ended = ended
+        // Kept here; cancel() and the client's close() cancel and await it.
+        task = Task {
+            await loop.run()
+            ended.set()
         }
     }
 
-    /// One subscription: returns whether it delivered anything, and why it
-    /// ended. A resubscription's first message replaces the mirror whole,
-    /// and is nudged to come even for an empty state.
-    private func subscribeOnce(replacingMirror: Bool) async -> (delivered: Bool, loss: any Error) {
-        let request = Nanover_Protocol_State_SubscribeStateUpdatesRequest.with { $0.updateInterval = interval }
-        let options = client.streamOptions()
-        let stateClient = client.stateClient
-        let mirror = self.mirror
-        let nudge = EmptyStateNudge()
-        let delivered = ArrivalCounter()
-        do {
-            // Each child says whether it was the stream: the nudge finishes
-            // as soon as the first message has come, and that must not end
-            // the subscription.
-            try await withThrowingTaskGroup(of: Bool.self) { group in
-                group.addTask {
-                    try await stateClient.subscribeStateUpdates(request, options: options) { response in
-                        for try await update in response.messages {
-                            let change = nudge.withoutNudge(StateChange(changedKeys: try NanoverStruct(update.changedKeys)))
-                            if delivered.increment() == 1 {
-                                nudge.firstMessageArrived()
-                                if replacingMirror {
-                                    mirror.replace(with: change.updates)
-                                    mirror.emit(.restored)
-                                    continue
-                                }
-                            }
-                            // A message that only carried the nudge's removal says nothing.
-                            if !change.isEmpty {
-                                mirror.apply(change)
-                            }
-                        }
-                    }
-                    return true
-                }
-                if replacingMirror {
-                    group.addTask {
-                        try await nudge.run(with: client)
-                        return false
-                    }
-                }
-                // The stream ending, normally or not, ends this subscription.
-                while let wasStream = try await group.next(), !wasStream {}
-                group.cancelAll()
-            }
-            return (delivered.count > 0, SubscriptionEndedByServer())
-        } catch {
-            return (delivered.count > 0, error)
-        }
+    /// Whether it still keeps the mirror (or tries to, with a resubscribe
+    /// policy): false once cancelled or ended for good.
+    public var isActive: Bool {
+        !task.isCancelled && !ended.isSet
+    }
+
+    /// Stops keeping the mirror, which keeps the last state it saw, and
+    /// waits until the stream is closed. Idempotent.
+    public func cancel() async {
+        task.cancel()
+        await task.value
+    }
+
+    /// Waits until the subscription ends for good.
+    public func waitUntilEnded() async {
+        await task.value
     }
 }
 
-/// The server ended a state subscription normally (it was closing).
-public struct SubscriptionEndedByServer: Error, CustomStringConvertible {
-    public var description: String { "the server ended the subscription" }
-}
+private final class EndFlag: Sendable {
+    private let value = Atomic(false)
 
-private final class ArrivalCounter: Sendable {
-    private let value = Atomic(0)
-
-    /// Counts one more and returns the new count.
-    func increment() -> Int {
-        value.add(1, ordering: .relaxed).newValue
+    func set() {
+        value.store(true, ordering: .releasing)
     }
 
-    var count: Int {
-        value.load(ordering: .relaxed)
+    var isSet: Bool {
+        value.load(ordering: .acquiring)
     }
 }

@@ -5,21 +5,22 @@ import NanoverProtocol
 extension NanoverClient {
     /// The whole shared state, read once, without touching the mirror.
     ///
-    /// An empty state sends no first message, so when none comes at once
-    /// this nudges the server with the removal of a key that cannot exist;
-    /// see ``EmptyStateNudge``.
+    /// Against a server that sends no first message for an empty state (the
+    /// reference), this nudges it when none comes, with the removal of a key
+    /// that cannot exist; see ``EmptyStateNudge``. Our server needs no nudge.
     ///
     /// - Throws: `RPCError` when the server cannot be reached.
     public func fetchState() async throws -> NanoverStruct {
         let request = Nanover_Protocol_State_SubscribeStateUpdatesRequest()
         let options = streamOptions(timeout: configuration.callTimeout)
-        let nudge = EmptyStateNudge()
+        let nudge = EmptyStateNudge(serverConfirmed: serverSendsInitialState)
         let stateClient = self.stateClient
         return try await withThrowingTaskGroup(of: NanoverStruct?.self) { group in
             group.addTask {
-                try await stateClient.subscribeStateUpdates(request, options: options) { response in
+                try await stateClient.subscribeStateUpdates(request, metadata: EmptyStateNudge.requestMetadata, options: options) { response in
+                    nudge.responseArrived(response.metadata)
                     for try await update in response.messages {
-                        return nudge.withoutNudge(StateChange(changedKeys: try NanoverStruct(update.changedKeys))).updates
+                        return nudge.withoutNudge(StateChange(protobufChangedKeys: try NanoverStruct(protobuf: update.changedKeys))).updates
                     }
                     throw RPCError(code: .unavailable, message: "the server ended the subscription before sending the state")
                 }

@@ -7,7 +7,12 @@ extension NanoverClient {
 
     /// Starts keeping the local mirror of the shared state up to date, in the
     /// background, with updates no closer than `interval` (the server's
-    /// minimum spacing). The mirror first receives the whole state.
+    /// minimum spacing), and returns the subscription. The mirror first
+    /// receives the whole state.
+    ///
+    /// A client keeps one mirror subscription: while one is active, this
+    /// returns it and changes nothing (its interval and policy stand). Once
+    /// it is cancelled or has ended for good, a call starts a new one.
     ///
     /// Without a `resubscribe` policy, the subscription ends when the server
     /// closes or the connection is lost: ``stateChanges()`` streams finish,
@@ -16,15 +21,21 @@ extension NanoverClient {
     /// with back-off until the server answers; the new subscription's whole
     /// state replaces the mirror (``SubscriptionEvent/restored``) and the
     /// change streams go on.
+    @discardableResult
     public func subscribeAllStateUpdates(
         interval: Duration = NanoverClient.defaultUpdateInterval,
         resubscribe: ResubscribePolicy? = nil
-    ) {
-        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) * 1e-18
-        let subscription = MirrorSubscription(client: self, interval: Float(seconds), policy: resubscribe)
-        // Kept in subscriptionTasks; close() cancels and awaits it.
-        let task = Task { await subscription.run() }
-        subscriptionTasks.withLock { $0.append(task) }
+    ) -> MirrorSubscription {
+        mirrorSubscription.withLock { current in
+            if let current, current.isActive {
+                return current
+            }
+            let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) * 1e-18
+            let loop = MirrorSubscriptionLoop(client: self, interval: Float(seconds), policy: resubscribe)
+            let subscription = MirrorSubscription(interval: interval, loop: loop)
+            current = subscription
+            return subscription
+        }
     }
 
     /// What happens to the subscription from now on: losses and
@@ -35,9 +46,9 @@ extension NanoverClient {
     }
 
     /// Runs `body` on the local mirror while no update lands on it.
-    public func withLockedState<Result, Failure: Error>(
-        _ body: (borrowing NanoverStruct) throws(Failure) -> sending Result
-    ) throws(Failure) -> sending Result {
+    public func withLockedState<Result: Sendable, Failure: Error>(
+        _ body: (_ state: NanoverStruct) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
         try mirror.withLockedContent(body)
     }
 
@@ -46,10 +57,10 @@ extension NanoverClient {
         mirror.copy()
     }
 
-    /// Every change the mirror applies from now on, in order. The stream
-    /// finishes when the client closes or the server ends the subscription,
-    /// and throws the error when the subscription fails.
-    public func stateChanges() -> AsyncThrowingStream<StateChange, any Error> {
+    /// The mirror's content now, as one change, then every change it
+    /// applies, merged for a slow reader (see ``StateChangeStream``): call
+    /// it before or after subscribing, nothing is missed.
+    public func stateChanges() -> StateChangeStream {
         mirror.changes()
     }
 
@@ -59,32 +70,37 @@ extension NanoverClient {
     /// server applied it, false if a key is locked by another client (and
     /// nothing changed).
     ///
+    /// Over gRPC a null value at the top level means removal, so setting a
+    /// key to ``NanoverValue/null`` removes it; integers travel as doubles
+    /// and binary data as base64 strings.
+    ///
     /// - Throws: `NanoverValueError` for a value that cannot go on the wire
     ///   (nothing is sent); `RPCError` if the call fails.
     public func attemptUpdateState(_ change: StateChange) async throws -> Bool {
         var request = Nanover_Protocol_State_UpdateStateRequest()
         request.accessToken = accessToken
-        request.update.changedKeys = try change.changedKeys.protobufStruct()
+        request.update.changedKeys = try change.protobufChangedKeys.protobufStruct()
         return try await stateClient.updateState(request, options: unaryOptions).success
     }
 
-    /// Attempts lock changes: each key maps to seconds to acquire or renew
-    /// its lock for, or nil to release it. All or nothing: returns false,
-    /// changing nothing, if a key to acquire is held by another client.
-    public func attemptUpdateLocks(_ locks: [String: Double?]) async throws -> Bool {
+    /// Attempts lock changes, all or nothing: returns false, changing
+    /// nothing, if a key to acquire is held by another client.
+    ///
+    /// - Throws: `RPCError` if the call fails.
+    public func attemptUpdateLocks(_ changes: [String: LockChange]) async throws -> Bool {
         var request = Nanover_Protocol_State_UpdateLocksRequest()
         request.accessToken = accessToken
-        request.lockKeys = try locks.mapValues { $0.map(NanoverValue.number) ?? .null }.protobufStruct()
+        request.lockKeys.fields = changes.mapValues(\.protobufValue)
         return try await stateClient.updateLocks(request, options: unaryOptions).success
     }
 
     /// Attempts lock changes: acquire or renew `acquire`'s keys for their
-    /// durations in seconds, and release `release`'s keys.
-    public func attemptUpdateLocks(acquire: [String: Double] = [:], release: Set<String> = []) async throws -> Bool {
-        var locks: [String: Double?] = acquire.mapValues { $0 }
+    /// durations, and release `release`'s keys; all or nothing.
+    public func attemptUpdateLocks(acquire: [String: Duration] = [:], release: Set<String> = []) async throws -> Bool {
+        var changes = acquire.mapValues(LockChange.acquire)
         for key in release {
-            locks[key] = .some(nil)
+            changes[key] = .release
         }
-        return try await attemptUpdateLocks(locks)
+        return try await attemptUpdateLocks(changes)
     }
 }

@@ -54,7 +54,11 @@ public final class NanoverClient: Sendable {
     let commandClient: Nanover_Protocol_Command_Command.Client<HTTP2ClientTransport.Posix>
     let stateClient: Nanover_Protocol_State_State.Client<HTTP2ClientTransport.Posix>
     let mirror = StateMirror()
-    let subscriptionTasks = Mutex<[Task<Void, Never>]>([])
+    /// Whether the server has said it sends a first message always (see
+    /// ``EmptyStateNudge``).
+    let serverSendsInitialState = Flag()
+    /// The mirror subscription, if one was started.
+    let mirrorSubscription = Mutex<MirrorSubscription?>(nil)
     private let knownCommands = Mutex<[String: CommandInfo]>([:])
 
     /// A client with its own connection to `address` and `port`. Nothing is
@@ -106,7 +110,7 @@ public final class NanoverClient: Sendable {
         let reply = try await commandClient.getCommands(Nanover_Protocol_Command_GetCommandsRequest(), options: unaryOptions)
         var commands: [String: CommandInfo] = [:]
         for command in reply.commands {
-            commands[command.name] = CommandInfo(name: command.name, arguments: try NanoverStruct(command.arguments))
+            commands[command.name] = CommandInfo(name: command.name, arguments: try NanoverStruct(protobuf: command.arguments))
         }
         knownCommands.withLock { $0 = commands }
         return commands
@@ -124,7 +128,7 @@ public final class NanoverClient: Sendable {
         message.name = name
         message.arguments = try arguments.protobufStruct()
         let reply = try await commandClient.runCommand(message, options: unaryOptions)
-        return try NanoverStruct(reply.result)
+        return try NanoverStruct(protobuf: reply.result)
     }
 
     // MARK: Closing
@@ -133,15 +137,8 @@ public final class NanoverClient: Sendable {
     /// connection if this client owns it. Locks are not released: they lapse
     /// at their expiry. Idempotent.
     public func close() async {
-        let tasks = subscriptionTasks.withLock { tasks in
-            defer { tasks = [] }
-            return tasks
-        }
-        for task in tasks {
-            task.cancel()
-        }
-        for task in tasks {
-            await task.value
+        if let subscription = mirrorSubscription.withLock({ $0.take() }) {
+            await subscription.cancel()
         }
         mirror.end(error: nil)
         if isChannelOwner {

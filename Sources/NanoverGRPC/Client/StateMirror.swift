@@ -6,20 +6,20 @@ import Synchronization
 final class StateMirror: Sendable {
     private struct Storage {
         var content: NanoverStruct = [:]
-        var observers: [UInt64: AsyncThrowingStream<StateChange, any Error>.Continuation] = [:]
+        /// Change streams, held weakly: a stream nobody holds is forgotten.
+        var observers: [UInt64: WeakChangeBuffer] = [:]
         var eventObservers: [UInt64: AsyncStream<SubscriptionEvent>.Continuation] = [:]
         var nextObserverID: UInt64 = 0
         /// Set once the mirror stops changing: nil error for a normal end.
         var ending: Result<Void, any Error>?
 
         /// Yields `change` to every change stream, in the order changes are
-        /// applied, and forgets the streams nobody reads any more. (Streams
-        /// are not removed from their termination handlers: those run
-        /// under the reading task's runtime lock, and taking this lock
-        /// there could deadlock against a yield made under it.)
+        /// applied, and forgets the streams nobody holds any more.
         mutating func tellObservers(_ change: StateChange) {
             for (id, observer) in observers {
-                if case .terminated = observer.yield(change) {
+                if let buffer = observer.buffer {
+                    buffer.yield(change)
+                } else {
                     observers[id] = nil
                 }
             }
@@ -28,10 +28,10 @@ final class StateMirror: Sendable {
 
     private let storage = Mutex(Storage())
 
-    func withLockedContent<Result, Failure: Error>(
-        _ body: (borrowing NanoverStruct) throws(Failure) -> sending Result
-    ) throws(Failure) -> sending Result {
-        try storage.withLock { (storage) throws(Failure) -> sending Result in
+    func withLockedContent<Result: Sendable, Failure: Error>(
+        _ body: (NanoverStruct) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try storage.withLock { (storage) throws(Failure) -> Result in
             try body(storage.content)
         }
     }
@@ -71,7 +71,7 @@ final class StateMirror: Sendable {
 
     /// Subscription events from now on, until the mirror stops.
     func events() -> AsyncStream<SubscriptionEvent> {
-        let (stream, continuation) = AsyncStream<SubscriptionEvent>.makeStream()
+        let (stream, continuation) = AsyncStream<SubscriptionEvent>.makeStream(bufferingPolicy: .bufferingNewest(64))
         let ended = storage.withLock { storage in
             guard storage.ending == nil else { return true }
             let id = storage.nextObserverID
@@ -85,24 +85,28 @@ final class StateMirror: Sendable {
         return stream
     }
 
-    /// A stream of every change applied from now on. It finishes when the
-    /// mirror stops: normally when the client closes or the server ends the
-    /// subscription, with the error when the subscription fails.
-    func changes() -> AsyncThrowingStream<StateChange, any Error> {
-        let (stream, continuation) = AsyncThrowingStream<StateChange, any Error>.makeStream()
+    /// A stream beginning with the content now (if any), then every change
+    /// applied. It finishes when the mirror stops: normally when the client
+    /// closes or the server ends the subscription, with the error when the
+    /// subscription fails.
+    func changes() -> StateChangeStream {
+        let buffer = StateChangeBuffer()
         let ended: Result<Void, any Error>? = storage.withLock { storage in
+            if !storage.content.isEmpty {
+                buffer.yield(StateChange(updates: storage.content))
+            }
             if let ending = storage.ending {
                 return ending
             }
             let id = storage.nextObserverID
             storage.nextObserverID += 1
-            storage.observers[id] = continuation
+            storage.observers[id] = WeakChangeBuffer(buffer: buffer)
             return nil
         }
         if let ended {
-            continuation.finish(throwing: Self.error(of: ended))
+            buffer.finish(throwing: Self.error(of: ended))
         }
-        return stream
+        return StateChangeStream(buffer: buffer)
     }
 
     /// Finishes every change stream, with `error` if given, and every
@@ -116,7 +120,7 @@ final class StateMirror: Sendable {
                 storage.observers = [:]
                 storage.eventObservers = [:]
             }
-            return (Array(storage.observers.values), Array(storage.eventObservers.values))
+            return (storage.observers.values.compactMap(\.buffer), Array(storage.eventObservers.values))
         }
         for observer in observers {
             observer.finish(throwing: error)
@@ -130,4 +134,9 @@ final class StateMirror: Sendable {
         if case .failure(let error) = ending { return error }
         return nil
     }
+}
+
+/// A change stream's buffer, held without keeping it alive.
+struct WeakChangeBuffer {
+    weak var buffer: StateChangeBuffer?
 }

@@ -1,8 +1,18 @@
 import NanoverCore
 
-/// The server-side API of the reference `NanoverServer`, over ``NanoverServer/state``
-/// and ``NanoverServer/commandRegistry``.
+/// The server-side API of the reference `NanoverServer`, over the session's
+/// state and commands.
 extension NanoverServer {
+    /// The session's shared state.
+    public var state: StateEngine {
+        session.state
+    }
+
+    /// The session's commands.
+    public var commandRegistry: CommandRegistry {
+        session.commands
+    }
+
     // MARK: Commands
 
     /// Every registered command, by name.
@@ -36,9 +46,9 @@ extension NanoverServer {
 
     /// Runs `body` on the state while no change can land. Keep it short and
     /// do not change the state from it.
-    public func withLockedState<Result, Failure: Error>(
-        _ body: (borrowing NanoverStruct) throws(Failure) -> sending Result
-    ) throws(Failure) -> sending Result {
+    public func withLockedState<Result: Sendable, Failure: Error>(
+        _ body: (_ state: NanoverStruct) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
         try state.withLockedState(body)
     }
 
@@ -51,22 +61,18 @@ extension NanoverServer {
     /// "no token" identity).
     ///
     /// - Throws: ``StateError/locked(keys:)`` when a key is locked by another
-    ///   token (nothing changes); ``StateError/closed`` after ``close()``.
-    public func updateState(_ change: StateChange, token: AccessToken = .none) throws {
+    ///   token (nothing changes); ``StateError/closed`` once the session is
+    ///   closed; see ``StateEngine/update(_:token:)``.
+    public func updateState(_ change: StateChange, token: AccessToken = .none) throws(StateError) {
         try state.update(change, token: token)
     }
 
-    /// Acquires (for a duration in seconds) and releases locks with `token`,
-    /// all or nothing.
+    /// Acquires, renews and releases locks with `token`, all or nothing.
     ///
     /// - Throws: ``StateError/locked(keys:)`` when a key to acquire is held by
     ///   another token (nothing changes).
-    public func updateLocks(
-        token: AccessToken = .none,
-        acquire: [String: Double] = [:],
-        release: Set<String> = []
-    ) throws(StateError) {
-        try state.updateLocks(token: token, acquire: acquire, release: release)
+    public func updateLocks(_ changes: [String: LockChange], token: AccessToken = .none) throws(StateError) {
+        try state.updateLocks(changes, token: token)
     }
 
     /// Releases every lock on every key.

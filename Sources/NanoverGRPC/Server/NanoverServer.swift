@@ -4,22 +4,27 @@ import Logging
 import NIOCore
 import NIOPosix
 import NanoverCore
+import ServiceLifecycle
 
-/// A NanoVer hub: one gRPC server offering the Command and State services
-/// on one port, plus the server-side API of both.
+/// A NanoVer hub's gRPC adapter: one gRPC server offering the Command and
+/// State services of a ``NanoverSession`` on one port.
 ///
 /// ```swift
-/// let server = try await NanoverServer.start(address: "localhost", port: 0)
-/// try server.registerCommand("hello", defaultArguments: ["name": "world"]) { arguments in
+/// let session = NanoverSession(clock: EventLoopClock())
+/// try session.commands.register("hello", defaultArguments: ["name": "world"]) { arguments in
 ///     ["greeting": .string("hello \(arguments["name"]?.stringValue ?? "")")]
 /// }
+/// let server = try await NanoverServer.start(serving: session, address: "localhost", port: 0)
 /// print("listening on port \(server.port)")
 /// await server.close()
+/// session.close()
 /// ```
 ///
-/// Call ``close()`` when done (or use ``withNanoverServer(address:port:configuration:_:)``):
-/// it delivers pending state changes, ends every subscription and stops
-/// listening.
+/// ``start(address:port:configuration:)`` without a session makes one that
+/// the server owns and closes with itself. Call ``close()`` when done (or
+/// use ``withNanoverServer(address:port:configuration:_:)``, or run it as a
+/// swift-service-lifecycle `Service`): it delivers each of its subscribers'
+/// pending changes, ends their streams and stops listening.
 public final class NanoverServer: Sendable {
     /// The NanoVer application's default port.
     public static let defaultPort = 38801
@@ -39,8 +44,11 @@ public final class NanoverServer: Sendable {
         /// How long ``NanoverServer/close()`` lets calls and streams finish
         /// before cutting them off.
         public var shutdownGracePeriod: Duration = .seconds(1)
-        /// The time source for lock expiry and subscription pacing.
+        /// The time source of a session the server makes for itself (a
+        /// session given to the server keeps its own).
         public var clock: any MonotonicClock = EventLoopClock()
+        /// The state limits of a session the server makes for itself.
+        public var stateLimits = StateLimits.standard
         /// How many threads of its own the server runs on; each carries its
         /// share of the connections, with their I/O, state calls and
         /// subscription streams (command handlers run on Swift's pool). A
@@ -65,10 +73,8 @@ public final class NanoverServer: Sendable {
         public init() {}
     }
 
-    /// The shared state: the engine both services and the server-side API use.
-    public let state: StateEngine
-    /// The commands the Command service offers.
-    public let commandRegistry: CommandRegistry
+    /// The session this server serves.
+    public let session: NanoverSession
     /// The address the server was asked to listen on.
     public let address: String
     /// The port the server listens on: the one asked for, or the one the
@@ -77,23 +83,27 @@ public final class NanoverServer: Sendable {
 
     private let grpcServer: GRPCServer<ThreadPinningTransport<HTTP2ServerTransport.Posix>>
     private let serving: Task<Void, any Error>
+    private let subscriptions: SubscriptionRegistry
+    private let ownsSession: Bool
     private let configuration: Configuration
 
     private init(
-        state: StateEngine, commandRegistry: CommandRegistry, address: String, port: Int,
+        session: NanoverSession, ownsSession: Bool, address: String, port: Int,
         grpcServer: GRPCServer<ThreadPinningTransport<HTTP2ServerTransport.Posix>>, serving: Task<Void, any Error>,
-        configuration: Configuration
+        subscriptions: SubscriptionRegistry, configuration: Configuration
     ) {
-        self.state = state
-        self.commandRegistry = commandRegistry
+        self.session = session
+        self.ownsSession = ownsSession
         self.address = address
         self.port = port
         self.grpcServer = grpcServer
         self.serving = serving
+        self.subscriptions = subscriptions
         self.configuration = configuration
     }
 
-    /// Starts a server listening on `address` and `port`.
+    /// Starts a server with a session of its own, listening on `address` and
+    /// `port`; closing the server closes the session.
     ///
     /// - Parameters:
     ///   - address: an IP address (`[::]` or `0.0.0.0` for every interface)
@@ -105,12 +115,43 @@ public final class NanoverServer: Sendable {
         address: String = defaultAddress,
         port: Int = defaultPort,
         configuration: Configuration = Configuration()
-    ) async throws -> NanoverServer {
-        let socketAddress = try AddressParsing.listeningAddress(host: address, port: port)
-        let state = StateEngine(clock: configuration.clock)
-        let commands = CommandRegistry()
+    ) async throws(NanoverServerError) -> NanoverServer {
+        let session = NanoverSession(clock: configuration.clock, limits: configuration.stateLimits)
+        do {
+            return try await start(serving: session, ownsSession: true, address: address, port: port, configuration: configuration)
+        } catch {
+            session.close()
+            throw error
+        }
+    }
+
+    /// Starts a server for `session`, listening on `address` and `port`.
+    /// Closing the server ends its own streams and leaves the session open
+    /// for its owner to close.
+    ///
+    /// - Throws: ``NanoverServerError/portInUse(address:port:)`` when the port
+    ///   is taken, or another ``NanoverServerError``.
+    public static func start(
+        serving session: NanoverSession,
+        address: String = defaultAddress,
+        port: Int = defaultPort,
+        configuration: Configuration = Configuration()
+    ) async throws(NanoverServerError) -> NanoverServer {
+        try await start(serving: session, ownsSession: false, address: address, port: port, configuration: configuration)
+    }
+
+    private static func start(
+        serving session: NanoverSession, ownsSession: Bool,
+        address: String, port: Int, configuration: Configuration
+    ) async throws(NanoverServerError) -> NanoverServer {
+        let socketAddress: GRPCNIOTransportCore.SocketAddress
+        do {
+            socketAddress = try AddressParsing.listeningAddress(host: address, port: port)
+        } catch {
+            throw describe(error, address: address, port: port)
+        }
         guard configuration.threads >= 0 else {
-            throw NanoverServerError.cannotListen(address: address, port: port, reason: "threads must not be negative")
+            throw .cannotListen(address: address, port: port, reason: "threads must not be negative")
         }
         let threads = configuration.threads > 0 ? ServerThreads.shared(count: configuration.threads) : nil
         let transport = HTTP2ServerTransport.Posix(
@@ -127,11 +168,14 @@ public final class NanoverServer: Sendable {
             },
             eventLoopGroup: threads?.group ?? .singleton
         )
+        let subscriptions = SubscriptionRegistry()
         let grpcServer = GRPCServer(
             transport: ThreadPinningTransport(transport, threads: threads),
             services: [
-                CommandService(registry: commands, maxRequestBytes: configuration.maxRequestMessageBytes, logger: configuration.logger),
-                StateService(engine: state, maxRequestBytes: configuration.maxRequestMessageBytes, logger: configuration.logger),
+                CommandService(registry: session.commands, maxRequestBytes: configuration.maxRequestMessageBytes, logger: configuration.logger),
+                StateService(
+                    engine: session.state, subscriptions: subscriptions,
+                    maxRequestBytes: configuration.maxRequestMessageBytes, logger: configuration.logger),
             ]
         )
         // Awaited by close(), or below when listening fails. Handlers run in
@@ -155,24 +199,35 @@ public final class NanoverServer: Sendable {
         }
         configuration.logger.debug("listening", metadata: ["address": "\(address)", "port": "\(boundPort)"])
         return NanoverServer(
-            state: state, commandRegistry: commands, address: address, port: boundPort,
-            grpcServer: grpcServer, serving: serving, configuration: configuration)
+            session: session, ownsSession: ownsSession, address: address, port: boundPort,
+            grpcServer: grpcServer, serving: serving, subscriptions: subscriptions, configuration: configuration)
     }
 
     private static func describe(_ error: any Error, address: String, port: Int) -> NanoverServerError {
-        let text = String(describing: error)
-        if text.contains("Address already in use") || text.contains("errno: 98") || text.contains("EADDRINUSE") {
+        if let error = error as? NanoverServerError {
+            return error
+        }
+        if isAddressInUse(error) {
             return .portInUse(address: address, port: port)
         }
-        return .cannotListen(address: address, port: port, reason: text)
+        return .cannotListen(address: address, port: port, reason: String(describing: error))
     }
 
-    /// Stops the server: no state change lands any more, every subscription
-    /// receives its pending changes and ends normally, then the server stops
-    /// listening. Calls still running after the grace period are cut off.
-    /// Idempotent.
+    /// How many state subscriptions this server has open now.
+    public var subscriptionCount: Int {
+        subscriptions.count
+    }
+
+    /// Stops the server: its subscriptions receive their pending changes and
+    /// end normally, no new call is taken, then the server stops listening.
+    /// Calls still running after the grace period are cut off, and at once
+    /// if the calling task is cancelled. A session the server made for
+    /// itself is closed too. Idempotent.
     public func close() async {
-        state.close()
+        if ownsSession {
+            session.close()
+        }
+        subscriptions.finishAll()
         grpcServer.beginGracefulShutdown()
         let serving = self.serving
         // The group returns only once both children have: awaiting a task's
@@ -182,8 +237,11 @@ public final class NanoverServer: Sendable {
                 _ = await serving.result
             }
             group.addTask { [grace = configuration.shutdownGracePeriod, logger = configuration.logger] in
-                guard (try? await Task.sleep(for: grace)) != nil else { return }
-                logger.info("grace period over; cutting off remaining calls")
+                // Ends early when serving has ended (cancelled below) or the
+                // caller is cancelled; only a full grace period is news.
+                if (try? await Task.sleep(for: grace)) != nil {
+                    logger.info("grace period over; cutting off remaining calls")
+                }
                 serving.cancel()
             }
             await group.next()

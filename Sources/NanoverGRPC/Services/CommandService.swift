@@ -36,7 +36,7 @@ struct CommandService: RegistrableRPCService {
         let name = request.name
         let arguments: NanoverStruct
         do {
-            arguments = try NanoverStruct(request.arguments)
+            arguments = try NanoverStruct(protobuf: request.arguments)
         } catch {
             throw RPCError(code: .invalidArgument, message: "arguments of command \"\(name)\": \(error)")
         }

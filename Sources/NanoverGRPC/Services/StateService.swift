@@ -5,9 +5,11 @@ import NanoverProtocol
 
 /// The `nanover.protocol.state.State` service over a state engine.
 ///
-/// Subscriptions are async loops over the engine's change buffers: an open
-/// stream costs a suspended task and a small buffer, never a thread, and
-/// each message is assembled from map entries encoded once per change.
+/// Subscriptions are async loops over the engine's key log: an open stream
+/// costs a suspended task, never a thread, and each message is assembled
+/// from map entries encoded once per change. The server's subscriptions are
+/// kept in `subscriptions`, so that closing the server ends them without
+/// closing a session that other adapters may still serve.
 struct StateService: RegistrableRPCService {
     private typealias Methods = Nanover_Protocol_State_State.Method
 
@@ -16,6 +18,7 @@ struct StateService: RegistrableRPCService {
     static let maximumInterval: Double = 1_000_000
 
     let engine: StateEngine
+    let subscriptions: SubscriptionRegistry
     let maxRequestBytes: Int
     let logger: Logger
 
@@ -24,12 +27,24 @@ struct StateService: RegistrableRPCService {
             forMethod: Methods.SubscribeStateUpdates.descriptor,
             deserializer: DescriptiveProtobufDeserializer<Nanover_Protocol_State_SubscribeStateUpdatesRequest>(maxBytes: maxRequestBytes),
             serializer: SubscriptionUpdateSerializer()
-        ) { [engine] request, _ in
+        ) { [engine, subscriptions] request, _ in
             let single = try await ServerRequest(stream: request)
             let interval = Self.interval(fromSeconds: single.message.updateInterval)
-            return StreamingServerResponse(of: SubscriptionUpdate.self) { writer in
+            // Asked for a first message even for an empty state (see
+            // EmptyStateNudge): say so in the response headers, and send one.
+            let metadata: Metadata = single.metadata[EmptyStateNudge.header].contains(where: { $0 == .string(EmptyStateNudge.always) })
+                ? EmptyStateNudge.requestMetadata : [:]
+            let alwaysFirst = !metadata.isEmpty
+            return StreamingServerResponse(of: SubscriptionUpdate.self, metadata: metadata) { writer in
                 let subscription = engine.subscribe(interval: interval)
-                defer { subscription.cancel() }
+                let registration = subscriptions.add(subscription)
+                defer {
+                    subscriptions.remove(registration)
+                    subscription.cancel()
+                }
+                if alwaysFirst, engine.keyCount == 0 {
+                    try await writer.write(.empty)
+                }
                 // A client leaving, or the server shutting down, cancels the
                 // RPC, not this task. Either way, deliver what is pending and
                 // end: to a departed client the write fails at once, and on
@@ -62,15 +77,17 @@ struct StateService: RegistrableRPCService {
     }
 
     func updateState(_ request: StateUpdateRequest) throws -> Nanover_Protocol_State_UpdateStateResponse {
-        let change = StateChange(changedKeys: request.changedKeys)
+        let change = StateChange(protobufChangedKeys: request.changedKeys)
         var response = Nanover_Protocol_State_UpdateStateResponse()
         do {
             try engine.update(change, token: AccessToken(request.accessToken))
             response.success = true
-        } catch StateError.locked {
+        } catch .locked {
             response.success = false
-        } catch StateError.closed {
+        } catch .closed {
             throw RPCError(code: .unavailable, message: "the server is closing")
+        } catch .overLimit(let exceeded) {
+            throw RPCError(code: .resourceExhausted, message: "state update refused: \(exceeded)")
         } catch {
             throw RPCError(code: .invalidArgument, message: "state update: \(error)")
         }
@@ -78,13 +95,15 @@ struct StateService: RegistrableRPCService {
     }
 
     func updateLocks(_ request: Nanover_Protocol_State_UpdateLocksRequest) throws -> Nanover_Protocol_State_UpdateLocksResponse {
-        let locks = try LockRequest(lockKeys: request.lockKeys)
+        let changes = try LockChange.changes(protobuf: request.lockKeys)
         var response = Nanover_Protocol_State_UpdateLocksResponse()
         do {
-            try engine.updateLocks(token: AccessToken(request.accessToken), acquire: locks.acquire, release: locks.release)
+            try engine.updateLocks(changes, token: AccessToken(request.accessToken))
             response.success = true
         } catch .locked {
             response.success = false
+        } catch .closed {
+            throw RPCError(code: .unavailable, message: "the server is closing")
         } catch {
             throw RPCError(code: .invalidArgument, message: "lock update: \(error)")
         }

@@ -1,6 +1,6 @@
 import GRPCCore
 import Logging
-import NanoverCore
+@_spi(Fuzzing) import NanoverCore
 import NanoverProtocol
 
 /// The state service's handling of raw request bytes, exactly as it serves
@@ -12,7 +12,7 @@ public struct StateServiceHarness: Sendable {
     private let lockDecoder: DescriptiveProtobufDeserializer<Nanover_Protocol_State_UpdateLocksRequest>
 
     public init(engine: StateEngine, maxRequestBytes: Int = NanoverServer.Configuration().maxRequestMessageBytes) {
-        service = StateService(engine: engine, maxRequestBytes: maxRequestBytes, logger: Logger(label: "nanover.fuzz"))
+        service = StateService(engine: engine, subscriptions: SubscriptionRegistry(), maxRequestBytes: maxRequestBytes, logger: Logger(label: "nanover.fuzz"))
         updateDecoder = StateUpdateRequestDeserializer(maxBytes: maxRequestBytes)
         lockDecoder = DescriptiveProtobufDeserializer(maxBytes: maxRequestBytes)
     }
@@ -36,5 +36,15 @@ public struct StateServiceHarness: Sendable {
     /// - Throws: the `RPCError` a client would get as its status.
     public func updateLocks(_ bytes: [UInt8]) throws -> Bool {
         try service.updateLocks(lockDecoder.deserialize(bytes)).success
+    }
+}
+
+extension StateServiceHarness {
+    /// The state of `engine`, and the `StateUpdate` bytes a new subscriber
+    /// would be sent for it: the fuzzing harness checks they agree.
+    @_spi(Fuzzing)
+    public static func stateWithItsEncoding(_ engine: StateEngine) throws -> (state: NanoverStruct, encoded: [UInt8]) {
+        let (state, update) = engine.stateWithItsUpdate()
+        return (state, try SubscriptionUpdateSerializer().serialize(update))
     }
 }

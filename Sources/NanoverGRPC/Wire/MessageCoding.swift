@@ -51,14 +51,29 @@ private struct BytesAdapter<Bytes: GRPCContiguousBytes>: SwiftProtobufContiguous
     }
 }
 
-/// Writes a subscription update from the map entries its changes were
-/// encoded into when they were applied: no swift-protobuf message is built
+/// Writes a subscription update as a `StateUpdate` from its entries'
+/// protobuf forms, each encoded once per change (``ProtobufStructEntry``)
+/// whatever the number of subscribers: no swift-protobuf message is built
 /// per subscriber, and the entries are copied once, into the transport's
 /// buffer.
 struct SubscriptionUpdateSerializer: MessageSerializer {
     func serialize<Bytes: GRPCContiguousBytes>(_ update: SubscriptionUpdate) throws -> Bytes {
-        var bytes = Bytes(repeating: 0, count: update.encodedStateUpdateCount)
-        bytes.withUnsafeMutableBytes { update.encodeStateUpdate(into: $0) }
+        let entries = update.entries.map { $0.encoded(as: ProtobufStructEntry.self) }
+        let entriesLength = entries.reduce(0) { $0 + $1.count }
+        var bytes = Bytes(repeating: 0, count: ProtobufValueWriter.messageSize(entriesLength: entriesLength))
+        bytes.withUnsafeMutableBytes {
+            ProtobufValueWriter.writeMessage(structFieldNumber: 1, entries: entries, entriesLength: entriesLength, into: $0)
+        }
         return bytes
+    }
+}
+
+/// A state entry as a map entry of a protobuf `Struct`: a removal, or a
+/// stored nil, as null.
+enum ProtobufStructEntry: StateEntryEncoding {
+    static func encode(key: String, value: NanoverValue?) -> [UInt8] {
+        // The engine took only values within the nesting limit.
+        (try? ProtobufValueWriter.structField(key: key, value: value ?? .null))
+            ?? ProtobufValueWriter.nullField(key: key)
     }
 }

@@ -36,7 +36,7 @@ struct StateUpdateRequestDeserializer: MessageDeserializer {
     func decodeFully<Bytes: GRPCContiguousBytes>(_ bytes: Bytes) throws -> StateUpdateRequest {
         let request = try full.deserialize(bytes)
         do {
-            return StateUpdateRequest(accessToken: request.accessToken, changedKeys: try NanoverStruct(request.update.changedKeys))
+            return StateUpdateRequest(accessToken: request.accessToken, changedKeys: try NanoverStruct(protobuf: request.update.changedKeys))
         } catch {
             throw RPCError(code: .invalidArgument, message: "state update: \(error)")
         }

@@ -1,13 +1,26 @@
-public import SwiftProtobuf
+import NanoverCore
+import SwiftProtobuf
+import Foundation
 
+/// The gRPC protocol's form of values: `google.protobuf.Value`.
+///
+/// A `Value` holds less than a session value, so writing maps:
+/// - integers (``NanoverValue/int(_:)``, ``NanoverValue/uint(_:)``) become
+///   numbers, doubles, as NanoVer's gRPC peers expect (magnitudes above 2^53
+///   are rounded);
+/// - binary data becomes a string of its bytes in base64 (standard alphabet,
+///   padded), as protobuf's JSON mapping writes bytes;
+/// - nil becomes the protobuf null; a stored nil at the top level of the
+///   state therefore reaches gRPC subscribers as a removal of its key.
+///
+/// Reading gives doubles for numbers, and never binary.
 extension NanoverValue {
     /// The value a protobuf `Value` holds. A `Value` with no kind set reads as
     /// null, as the reference runtimes read it.
     ///
-    /// - Throws: ``NanoverValueError/nestedTooDeeply(limit:)`` for a value
-    ///   nested beyond any decoder's limit (only a value built in memory can
-    ///   be; decoded messages are already bounded).
-    public init(_ proto: Google_Protobuf_Value) throws(NanoverValueError) {
+    /// - Throws: ``NanoverValueError/nestedTooDeeply(limit:)`` past
+    ///   ``NanoverValue/maximumNestingDepth``.
+    public init(protobuf proto: Google_Protobuf_Value) throws(NanoverValueError) {
         self = try NanoverValue.converting(proto, depth: 0)
     }
 
@@ -15,7 +28,7 @@ extension NanoverValue {
     ///
     /// - Throws: ``NanoverValueError/nestedTooDeeply(limit:)``.
     public func protobufValue() throws(NanoverValueError) -> Google_Protobuf_Value {
-        try validateForWire()
+        try validate()
         return unsafeProtobufValue()
     }
 
@@ -25,12 +38,14 @@ extension NanoverValue {
         switch self {
         case .null:
             proto.kind = .nullValue(.nullValue)
-        case .number(let number):
-            proto.kind = .numberValue(number)
-        case .string(let string):
-            proto.kind = .stringValue(string)
         case .bool(let bool):
             proto.kind = .boolValue(bool)
+        case .int, .uint, .double:
+            proto.kind = .numberValue(doubleValue ?? 0)
+        case .string(let string):
+            proto.kind = .stringValue(string)
+        case .binary(let bytes):
+            proto.kind = .stringValue(Self.protobufString(ofBinary: bytes))
         case .list(let list):
             proto.kind = .listValue(Google_Protobuf_ListValue(values: list.map { $0.unsafeProtobufValue() }))
         case .structure(let fields):
@@ -39,12 +54,17 @@ extension NanoverValue {
         return proto
     }
 
+    /// How binary data is written as a protobuf string: base64.
+    static func protobufString(ofBinary bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+    }
+
     private static func converting(_ proto: Google_Protobuf_Value, depth: Int) throws(NanoverValueError) -> NanoverValue {
         switch proto.kind {
         case .none, .nullValue:
             return .null
         case .numberValue(let number):
-            return .number(number)
+            return .double(number)
         case .stringValue(let string):
             return .string(string)
         case .boolValue(let bool):
@@ -84,7 +104,7 @@ extension Dictionary where Key == String, Value == NanoverValue {
     /// The fields of a protobuf `Struct`.
     ///
     /// - Throws: ``NanoverValueError/nestedTooDeeply(limit:)``.
-    public init(_ proto: Google_Protobuf_Struct) throws(NanoverValueError) {
+    public init(protobuf proto: Google_Protobuf_Struct) throws(NanoverValueError) {
         self = try NanoverValue.converting(proto.fields, depth: 1)
     }
 
@@ -92,7 +112,34 @@ extension Dictionary where Key == String, Value == NanoverValue {
     ///
     /// - Throws: ``NanoverValueError/nestedTooDeeply(limit:)``.
     public func protobufStruct() throws(NanoverValueError) -> Google_Protobuf_Struct {
-        try validateForWire()
+        try validate()
         return Google_Protobuf_Struct(fields: mapValues { $0.unsafeProtobufValue() })
+    }
+}
+
+extension StateChange {
+    /// A change from the gRPC protocol's form: every changed key with its
+    /// new value, a top-level null meaning removal.
+    public init(protobufChangedKeys changedKeys: NanoverStruct) {
+        var change = StateChange()
+        for (key, value) in changedKeys {
+            if value.isNull {
+                change.remove(key)
+            } else {
+                change.set(key, to: value)
+            }
+        }
+        self = change
+    }
+
+    /// The gRPC protocol's form: updated keys with their values, removed keys
+    /// with null. An update to nil becomes null too, so over gRPC it removes
+    /// the key.
+    public var protobufChangedKeys: NanoverStruct {
+        var keys = updates
+        for key in removals {
+            keys[key] = .null
+        }
+        return keys
     }
 }

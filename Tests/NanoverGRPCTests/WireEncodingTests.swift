@@ -1,4 +1,5 @@
 import NanoverCore
+@testable import NanoverGRPC
 import NanoverProtocol
 import SwiftProtobuf
 import Testing
@@ -8,15 +9,16 @@ import Testing
 @Suite("Wire encoding of state updates")
 struct WireEncodingTests {
     private func decodedUpdate(_ update: SubscriptionUpdate) throws -> StateChange {
-        let message = try Nanover_Protocol_State_StateUpdate(serializedBytes: update.encodedStateUpdate)
-        return StateChange(changedKeys: try NanoverStruct(message.changedKeys))
+        let bytes: [UInt8] = try SubscriptionUpdateSerializer().serialize(update)
+        let message = try Nanover_Protocol_State_StateUpdate(serializedBytes: bytes)
+        return StateChange(protobufChangedKeys: try NanoverStruct(protobuf: message.changedKeys))
     }
 
     @Test("every kind of value decodes back to itself")
     func everyKind() async throws {
         let engine = StateEngine()
         let updates: NanoverStruct = [
-            "number": 0, "negative": -1.25, "nan": .number(.nan), "big": .number(1e300),
+            "number": 0, "negative": -1.25, "nan": .double(.nan), "big": .double(1e300),
             "string": "", "long": .string(String(repeating: "x", count: 300)), "unicode": "ключ ✓ 🎉",
             "true": true, "false": false, "list": [nil, 1, ["a": []], [[]]], "struct": ["": ["x": nil]],
             "": "empty key", "avatar.1": ["head": ["position": [0.1, 1.7, -0.3], "rotation": [0, 0, 0, 1]]],
@@ -35,7 +37,7 @@ struct WireEncodingTests {
         let engine = StateEngine()
         var updates: NanoverStruct = [:]
         for index in 0..<1_000 {
-            updates["key.\(index)"] = ["index": .number(Double(index)), "payload": .string(String(repeating: "p", count: index))]
+            updates["key.\(index)"] = ["index": .double(Double(index)), "payload": .string(String(repeating: "p", count: index))]
         }
         try engine.update(StateChange(updates: updates))
         let update = try #require(await engine.subscribe().next())

@@ -1,3 +1,5 @@
+import NanoverCore
+
 /// Reads protobuf binary `Struct`s and `Value`s straight into
 /// ``NanoverValue``s, without building swift-protobuf messages first.
 ///
@@ -81,10 +83,23 @@ package struct PlainProtobufReader {
         return string
     }
 
-    private mutating func double() throws(NotPlain) -> Double {
+    package mutating func double() throws(NotPlain) -> Double {
         guard end - offset >= 8, let base else { throw NotPlain() }
         defer { offset += 8 }
         return Double(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+    }
+
+    /// Skips a field of the given wire type.
+    package mutating func skip(_ wireType: UInt64) throws(NotPlain) {
+        switch wireType {
+        case 0: _ = try varint()
+        case 1: _ = try double()
+        case 2: _ = try nested()
+        case 5:
+            guard end - offset >= 4 else { throw NotPlain() }
+            offset += 4
+        default: throw NotPlain()
+        }
     }
 
     // MARK: Values
@@ -135,7 +150,7 @@ package struct PlainProtobufReader {
                 _ = try varint()
                 result = .null
             case (2, 1):
-                result = .number(try double())
+                result = .double(try double())
             case (3, 2):
                 result = .string(try string())
             case (4, 0):

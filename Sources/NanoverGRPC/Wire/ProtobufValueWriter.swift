@@ -1,9 +1,12 @@
+import NanoverCore
+
 /// Writes `google.protobuf.Value`s and `Struct` map entries straight to
 /// protobuf binary, without building swift-protobuf messages first.
 ///
 /// The state service sends every changed key to every subscriber; encoding
-/// each change once, here, and concatenating the bytes per subscriber is
-/// what keeps fan-out cheap. Two passes: the first records the length of
+/// each change once, here (``ProtobufStructEntry``), and concatenating the
+/// bytes per subscriber is what keeps fan-out cheap. Values map as
+/// `NanoverValue.protobufValue()` maps them. Two passes: the first records the length of
 /// every length-delimited part in pre-order, the second writes them in the
 /// same order, so the work is linear in the size of the value.
 struct ProtobufValueWriter {
@@ -35,6 +38,14 @@ struct ProtobufValueWriter {
         }
         writer.bytes.reserveCapacity(1 + varintSize(entryLength) + entryLength)
         writer.writeEntry(key: key, value: value)
+        return writer.bytes
+    }
+
+    /// A map entry of `key` to null, which cannot fail.
+    static func nullField(key: String) -> [UInt8] {
+        var writer = ProtobufValueWriter()
+        _ = writer.measureEntry(key: key, value: .null, depth: 1)
+        writer.writeEntry(key: key, value: .null)
         return writer.bytes
     }
 
@@ -97,10 +108,13 @@ struct ProtobufValueWriter {
         switch value {
         case .null, .bool:
             length = 2
-        case .number:
+        case .int, .uint, .double:
             length = 9
         case .string(let string):
             let count = string.utf8.count
+            length = 1 + Self.varintSize(count) + count
+        case .binary(let bytes):
+            let count = Self.base64Count(bytes.count)
             length = 1 + Self.varintSize(count) + count
         case .list(let list):
             let listSlot = reserveSlot()
@@ -153,10 +167,15 @@ struct ProtobufValueWriter {
         case .null:
             bytes.append(Self.nullTag)
             bytes.append(0)
-        case .number(let number):
+        case .int, .uint, .double:
             bytes.append(Self.numberTag)
-            withUnsafeBytes(of: number.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: (value.doubleValue ?? 0).bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
         case .string(let string):
+            bytes.append(Self.stringTag)
+            writeLength(string.utf8.count)
+            bytes.append(contentsOf: string.utf8)
+        case .binary(let binary):
+            let string = NanoverValue.protobufString(ofBinary: binary)
             bytes.append(Self.stringTag)
             writeLength(string.utf8.count)
             bytes.append(contentsOf: string.utf8)
@@ -181,6 +200,11 @@ struct ProtobufValueWriter {
 
     private mutating func writeLength(_ length: Int) {
         Self.appendVarint(UInt64(length), to: &bytes)
+    }
+
+    /// The length of `count` bytes in padded base64.
+    private static func base64Count(_ count: Int) -> Int {
+        (count + 2) / 3 * 4
     }
 
     // MARK: Varints

@@ -1,3 +1,4 @@
+public import NanoverCore
 import Synchronization
 
 /// A clock that moves only when told to: for tests of lock expiry and of

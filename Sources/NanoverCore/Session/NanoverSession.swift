@@ -1,0 +1,44 @@
+/// One NanoVer session, free of any networking: the shared state, the
+/// commands, and (as the session grows) the frames that every protocol
+/// adapter serves.
+///
+/// Create the session, seed its state and register its commands, then start
+/// adapters over it (the gRPC server today); they all serve the same
+/// session, so a change made through one reaches the clients of every other.
+///
+/// ```swift
+/// let session = NanoverSession()
+/// try session.commands.register("hello") { _ in ["greeting": "hi"] }
+/// try session.state.update(StateChange(updates: ["scene": "water"]))
+/// ```
+///
+/// Whoever creates a session closes it, after the adapters serving it.
+public final class NanoverSession: Sendable {
+    /// The shared state: every adapter's state service and subscriptions.
+    public let state: StateEngine
+    /// The commands clients of every adapter can list and run.
+    public let commands: CommandRegistry
+
+    /// A new, empty session.
+    ///
+    /// - Parameters:
+    ///   - clock: the time source for lock expiry and subscription pacing.
+    ///     A server adapter may offer one whose sleeps are cheaper on its
+    ///     threads (the gRPC module's `EventLoopClock`).
+    ///   - limits: how large the state may grow.
+    public init(clock: any MonotonicClock = SystemClock(), limits: StateLimits = .standard) {
+        state = StateEngine(clock: clock, limits: limits)
+        commands = CommandRegistry()
+    }
+
+    /// Freezes the state: every subscription, of every adapter, delivers
+    /// what is pending and ends, and no change lands any more. Idempotent.
+    public func close() {
+        state.close()
+    }
+
+    /// Whether ``close()`` has been called.
+    public var isClosed: Bool {
+        state.isClosed
+    }
+}
