@@ -20,14 +20,21 @@ struct Outcome: Sendable {
     let errors: String
 }
 
-/// Runs a program to its end; one still running after `timeout` is
-/// terminated (its outcome then shows SIGTERM's status), so that a hang
-/// fails its test instead of stalling the suite. Blocking reads get threads
-/// of their own: Dispatch's global pool is as small as the machine and
-/// would starve.
+/// Runs one of the built programs to its end (see ``run(executable:_:timeout:)``).
 func run(_ program: String, _ arguments: [String], timeout: Duration = .seconds(120)) async throws -> Outcome {
+    try await run(executable: Programs.url(program), arguments, timeout: timeout)
+}
+
+/// Runs an executable to its end; one still running after `timeout` is
+/// terminated (its outcome then shows SIGTERM's status), so that a hang
+/// fails its test instead of stalling the suite. Both pipes are drained at
+/// the same time: a program that fills one pipe's buffer while the other is
+/// being read to its end would block, and the reader with it. Blocking reads
+/// get threads of their own: Dispatch's global pool is as small as the
+/// machine and would starve.
+func run(executable: URL, _ arguments: [String], timeout: Duration = .seconds(120)) async throws -> Outcome {
     let process = Process()
-    process.executableURL = Programs.url(program)
+    process.executableURL = executable
     process.arguments = arguments
     let output = Pipe()
     let errors = Pipe()
@@ -40,16 +47,22 @@ func run(_ program: String, _ arguments: [String], timeout: Duration = .seconds(
             process.terminate()
         }
     }
+    let errorData = Box(Data())
+    let errorsRead = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+        errorData.value = errors.fileHandleForReading.readDataToEndOfFile()
+        errorsRead.signal()
+    }
     return await withCheckedContinuation { continuation in
         Thread.detachNewThread {
             let out = output.fileHandleForReading.readDataToEndOfFile()
-            let err = errors.fileHandleForReading.readDataToEndOfFile()
+            errorsRead.wait()
             process.waitUntilExit()
             ended.signal()
             continuation.resume(returning: Outcome(
                 status: process.terminationStatus,
                 output: String(decoding: out, as: UTF8.self),
-                errors: String(decoding: err, as: UTF8.self)))
+                errors: String(decoding: errorData.value, as: UTF8.self)))
         }
     }
 }

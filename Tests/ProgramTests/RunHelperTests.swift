@@ -1,0 +1,18 @@
+import Foundation
+import Testing
+
+/// The helper that runs programs for the other tests.
+@Suite("run")
+struct RunHelperTests {
+    @Test("a program that fills its error pipe before it writes its output runs to its end")
+    func fullErrorPipe() async throws {
+        // 256 KiB on standard error, more than a pipe's buffer holds, before
+        // one line on standard output: were the pipes read one after the
+        // other, the program would block on the first and the helper on the
+        // second, until the timeout ended the program.
+        let outcome = try await run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "yes | head -c 262144 >&2; echo done"])
+        #expect(outcome.status == 0)
+        #expect(outcome.output == "done\n")
+        #expect(outcome.errors.utf8.count == 262144)
+    }
+}
