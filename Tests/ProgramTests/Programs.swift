@@ -40,7 +40,7 @@ func run(executable: URL, _ arguments: [String], timeout: Duration = .seconds(12
     let errors = Pipe()
     process.standardOutput = output
     process.standardError = errors
-    try process.run()
+    try launch(process)
     let ended = DispatchSemaphore(value: 0)
     Thread.detachNewThread {
         if ended.wait(timeout: .now() + Double(timeout.components.seconds)) == .timedOut {
@@ -67,6 +67,20 @@ func run(executable: URL, _ arguments: [String], timeout: Duration = .seconds(12
     }
 }
 
+/// Starts `process` with no signal blocked. A child inherits the signal
+/// mask of the thread that starts it, and the threads Swift's tasks run on
+/// block most signals, SIGTERM among them: a program started from a test
+/// would never see the SIGTERM that ends it after its timeout. The thread's
+/// own mask is put back afterwards.
+func launch(_ process: Process) throws {
+    var none = sigset_t()
+    var previous = sigset_t()
+    sigemptyset(&none)
+    pthread_sigmask(SIG_SETMASK, &none, &previous)
+    defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+    try process.run()
+}
+
 /// A long-running program whose output lines are collected as they come.
 final class RunningProgram: Sendable {
     private let process: Process
@@ -86,7 +100,7 @@ final class RunningProgram: Sendable {
         process.standardOutput = output
         process.standardError = errors
         self.process = process
-        try process.run()
+        try launch(process)
         Thread.detachNewThread { [lines] in
             var pending = Data()
             while true {

@@ -15,4 +15,13 @@ struct RunHelperTests {
         #expect(outcome.output == "done\n")
         #expect(outcome.errors.utf8.count == 262144)
     }
+
+    @Test("a program still running after its timeout is terminated")
+    func hungProgram() async throws {
+        // The program would sleep for ten minutes; only the helper's SIGTERM
+        // ends it. (exec makes sleep the program itself: a shell killed
+        // first would leave its child holding the pipes open.)
+        let outcome = try await run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "exec sleep 600"], timeout: .seconds(1))
+        #expect(outcome.status == SIGTERM)
+    }
 }
