@@ -8,7 +8,7 @@ struct StateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "state",
         abstract: "Read, watch and change the shared state.",
-        subcommands: [Get.self, Watch.self, Set.self, Remove.self]
+        subcommands: [Get.self, Watch.self, SetKeys.self, Remove.self]
     )
 
     struct Get: AsyncParsableCommand {
@@ -85,8 +85,9 @@ struct StateCommand: AsyncParsableCommand {
         }
     }
 
-    struct Set: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set keys in one atomic change.")
+    /// `state set`; not named `Set`, which would hide `Swift.Set` here.
+    struct SetKeys: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set", abstract: "Set keys in one atomic change.")
 
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var token: TokenOption
@@ -113,7 +114,7 @@ struct StateCommand: AsyncParsableCommand {
         var keys: [String]
 
         func run() async throws {
-            try await attempt(StateChange(removals: Swift.Set(keys)), connection: connection, token: token.token)
+            try await attempt(StateChange(removals: Set(keys)), connection: connection, token: token.token)
         }
     }
 }
