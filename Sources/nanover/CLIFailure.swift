@@ -36,13 +36,30 @@ struct CLIFailure: Error {
         }
     }
 
-    /// A status code as gRPC spells it: `INVALID_ARGUMENT`, not `invalidArgument`.
-    private static func statusName(_ code: RPCError.Code) -> String {
-        String(describing: code).reduce(into: "") { name, character in
-            if character.isUppercase {
-                name += "_"
-            }
-            name += character.uppercased()
+    /// A status code as gRPC spells it: `INVALID_ARGUMENT`, not
+    /// `invalidArgument`. Spelled out, because the codes' Swift names do not
+    /// all follow the canonical ones (`internalError` is `INTERNAL`). OK is
+    /// never an error's code.
+    static func statusName(_ code: RPCError.Code) -> String {
+        switch code {
+        case .cancelled: "CANCELLED"
+        case .unknown: "UNKNOWN"
+        case .invalidArgument: "INVALID_ARGUMENT"
+        case .deadlineExceeded: "DEADLINE_EXCEEDED"
+        case .notFound: "NOT_FOUND"
+        case .alreadyExists: "ALREADY_EXISTS"
+        case .permissionDenied: "PERMISSION_DENIED"
+        case .resourceExhausted: "RESOURCE_EXHAUSTED"
+        case .failedPrecondition: "FAILED_PRECONDITION"
+        case .aborted: "ABORTED"
+        case .outOfRange: "OUT_OF_RANGE"
+        case .unimplemented: "UNIMPLEMENTED"
+        case .internalError: "INTERNAL"
+        case .unavailable: "UNAVAILABLE"
+        case .dataLoss: "DATA_LOSS"
+        case .unauthenticated: "UNAUTHENTICATED"
+        // Code is a struct, so the compiler cannot know the list is whole.
+        default: "CODE_\(code.rawValue)"
         }
     }
 }
