@@ -10,7 +10,7 @@ struct RunHelperTests {
         // one line on standard output: were the pipes read one after the
         // other, the program would block on the first and the helper on the
         // second, until the timeout ended the program.
-        let outcome = try await run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "yes | head -c 262144 >&2; echo done"])
+        let outcome = try await run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "head -c 262144 /dev/zero >&2; echo done"])
         #expect(outcome.status == 0)
         #expect(outcome.output == "done\n")
         #expect(outcome.errors.utf8.count == 262144)
