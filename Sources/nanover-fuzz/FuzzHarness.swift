@@ -10,8 +10,9 @@ import SwiftProtobuf
 /// `UpdateLocksRequest` messages, through the very code that serves them,
 /// and checks after each that the state still encodes to what it holds.
 ///
-/// An input is a list of requests: one byte for the kind (even: state
-/// update, odd: lock update), two for the length, then that many bytes.
+/// An input is a list of requests: one byte for the kind (3 modulo 4:
+/// NanoVer JSON text; else even: state update, odd: lock update), two for
+/// the length, then that many bytes.
 /// Expected outcomes are statuses; anything else (a crash, a hang, state
 /// that does not round-trip) is a finding.
 final class FuzzHarness: @unchecked Sendable {
@@ -37,6 +38,10 @@ final class FuzzHarness: @unchecked Sendable {
             let end = min(offset + length, input.count)
             let request = Array(input[offset..<end])
             offset = end
+            if kind & 3 == 3 {
+                checkJSON(request)
+                continue
+            }
             if kind % 2 == 0, !service.plainReadingAgrees(request) {
                 fatalError("the plain reader and swift-protobuf read \(request) differently")
             }
@@ -57,6 +62,18 @@ final class FuzzHarness: @unchecked Sendable {
             engine.clearLocks()
             try? engine.update(StateChange(removals: Set(engine.copyState().keys)))
         }
+    }
+
+    /// NanoVer JSON: any bytes are read or refused with its error, and what
+    /// is read is written back to text that reads as the same value, kinds
+    /// and all.
+    private func checkJSON(_ bytes: [UInt8]) {
+        guard let value = try? NanoverJSON.value(fromUTF8: bytes) else { return }
+        let text = NanoverJSON.string(value)
+        guard let again = try? NanoverJSON.value(from: text), again == value, NanoverJSON.string(again) == text else {
+            fatalError("NanoVer JSON does not read back what it wrote for \(bytes)")
+        }
+        accepted += 1
     }
 
     /// What a new subscriber would be sent must decode to exactly the state.

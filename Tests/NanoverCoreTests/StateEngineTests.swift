@@ -75,24 +75,29 @@ struct StateEngineTests {
     @Test("no change lands while the state is read under the lock, and it lands after")
     func lockedContentIsUnchanged() async throws {
         let attempted = Box(false)
+        let order = Box<[String]>([])
         let engine = self.engine
         let token = token1
         engine.withLockedState { state in
             Thread.detachNewThread {
                 attempted.value = true
                 try? engine.update(StateChange(updates: ["hello": 50]), token: token)
+                order.mutate { $0.append("landed") }
             }
-            // The meddler blocks on the engine's lock; give it every chance
-            // to get there, then check that the content has not moved.
-            let deadline = Date().addingTimeInterval(5)
+            // The meddler is on its way to the engine's lock (the deadline
+            // only bounds a hang); whenever it gets there, its change must
+            // land after this body, never inside it.
+            let deadline = Date().addingTimeInterval(120)
             while !attempted.value && Date() < deadline {
-                usleep(1_000)
+                sched_yield()
             }
-            usleep(50_000)
             #expect(attempted.value)
             #expect(state == Self.initialState)
+            order.mutate { $0.append("read") }
         }
         await waitUntil("the delayed change lands") { engine.value(forKey: "hello") == 50 }
+        await waitUntil("the meddler is done") { order.value.count == 2 }
+        #expect(order.value == ["read", "landed"])
     }
 
     @Test("observers see each applied change with its token, in order")

@@ -14,6 +14,26 @@ struct WireEncodingTests {
         return StateChange(protobufChangedKeys: try NanoverStruct(protobuf: message.changedKeys))
     }
 
+    @Test("integers, binary and a stored nil go out in the gRPC mapping, encoded for every subscriber alike")
+    func mappedKinds() async throws {
+        let engine = StateEngine()
+        try engine.update(StateChange(updates: [
+            "int": 3, "big": .uint(UInt64.max), "binary": .binary([0, 255]), "nil": nil, "nested": ["n": nil, "i": -2],
+        ]))
+        let first = try #require(await engine.subscribe().next())
+        let second = try #require(await engine.subscribe().next())
+        let bytes: [UInt8] = try SubscriptionUpdateSerializer().serialize(first)
+        #expect(try SubscriptionUpdateSerializer().serialize(second) == bytes)
+        let message = try Nanover_Protocol_State_StateUpdate(serializedBytes: bytes)
+        let fields = message.changedKeys.fields
+        #expect(fields["int"]?.numberValue == 3)
+        #expect(fields["big"]?.numberValue == Double(UInt64.max))
+        #expect(fields["binary"]?.stringValue == "AP8=")
+        #expect(fields["nil"]?.kind == .nullValue(.nullValue))
+        #expect(StateChange(protobufChangedKeys: try NanoverStruct(protobuf: message.changedKeys))
+            == StateChange(updates: ["int": 3.0, "big": .double(Double(UInt64.max)), "binary": "AP8=", "nested": ["n": nil, "i": -2.0]], removals: ["nil"]))
+    }
+
     @Test("every kind of value decodes back to itself")
     func everyKind() async throws {
         let engine = StateEngine()

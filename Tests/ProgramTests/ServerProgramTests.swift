@@ -95,6 +95,18 @@ struct ServerProgramTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == corrupt)
     }
 
+    @Test("a seed the state cannot take stops the start before it listens, with a clear message")
+    func seedOverLimit() async throws {
+        // Seeding once came after listening, and its failure left the
+        // server running until the process ended.
+        let outcome = try await run("nanover-server", [
+            "--address", "127.0.0.1", "--port", "0", "--max-state-keys", "1", "--initial-state", #"{"a": 1, "b": 2}"#,
+        ])
+        #expect(outcome.status != 0)
+        #expect(outcome.errors.contains("limit of 1 keys"))
+        #expect(!outcome.output.contains("listening"))
+    }
+
     @Test("--initial-state seeds keys, from JSON or from a file")
     func initialState() async throws {
         let inline = try await ServerProcess.start(["--initial-state", #"{"seed": [1, "two"]}"#])

@@ -54,8 +54,8 @@ public final class CommandRegistry: Sendable {
     ///   two thread hops per call, but a handler that blocks there stalls
     ///   every connection sharing that thread.
     /// - Throws: ``CommandError/alreadyRegistered(name:)`` if the name is
-    ///   taken; ``CommandError/invalidValue(name:_:)`` if the defaults cannot
-    ///   go on the wire.
+    ///   taken; ``CommandError/invalidValue(name:_:)`` if the defaults nest
+    ///   too deeply for a session.
     public func register(
         _ name: String,
         defaultArguments: NanoverStruct = [:],
@@ -103,8 +103,8 @@ public final class CommandRegistry: Sendable {
     /// passed too. Returns the handler's result, empty if it returned nil.
     ///
     /// - Throws: ``CommandError/unknownCommand(name:)``;
-    ///   ``CommandError/invalidValue(name:_:)`` for a result that cannot go
-    ///   on the wire; or whatever the handler throws.
+    ///   ``CommandError/invalidValue(name:_:)`` for a result nested too
+    ///   deeply for a session; or whatever the handler throws.
     public func run(_ name: String, arguments: NanoverStruct = [:]) async throws -> NanoverStruct {
         guard let registration = registrations.withLock({ $0[name] }) else {
             throw CommandError.unknownCommand(name: name)

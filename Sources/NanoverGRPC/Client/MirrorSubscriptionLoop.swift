@@ -56,46 +56,42 @@ struct MirrorSubscriptionLoop: Sendable {
         let mirror = self.mirror
         let nudge = EmptyStateNudge(serverConfirmed: client.serverSendsInitialState)
         let delivered = ArrivalCounter()
+        // The nudge runs beside the stream, and is over (cancelled and
+        // awaited) before the first message is told to anyone: its ending
+        // can never end the subscription, and once a message has been told
+        // nothing of it is left running.
+        let nudging: Task<Void, Never>? = replacingMirror ? Task { try? await nudge.run(with: client) } : nil
         do {
-            // Each child says whether it was the stream: the nudge finishes
-            // as soon as the first message has come, and that must not end
-            // the subscription.
-            try await withThrowingTaskGroup(of: Bool.self) { group in
-                group.addTask {
-                    try await stateClient.subscribeStateUpdates(request, metadata: EmptyStateNudge.requestMetadata, options: options) { response in
-                        nudge.responseArrived(response.metadata)
-                        for try await update in response.messages {
-                            let change = nudge.withoutNudge(StateChange(protobufChangedKeys: try NanoverStruct(protobuf: update.changedKeys)))
-                            if delivered.increment() == 1 {
-                                nudge.firstMessageArrived()
-                                if replacingMirror {
-                                    mirror.replace(with: change.updates)
-                                    mirror.emit(.restored)
-                                    continue
-                                }
-                            }
-                            // A message that only carried the nudge's removal says nothing.
-                            if !change.isEmpty {
-                                mirror.apply(change)
-                            }
+            try await stateClient.subscribeStateUpdates(request, metadata: EmptyStateNudge.requestMetadata, options: options) { response in
+                nudge.responseArrived(response.metadata)
+                for try await update in response.messages {
+                    let change = nudge.withoutNudge(StateChange(protobufChangedKeys: try NanoverStruct(protobuf: update.changedKeys)))
+                    if delivered.increment() == 1 {
+                        nudge.firstMessageArrived()
+                        await Self.end(nudging)
+                        if replacingMirror {
+                            mirror.replace(with: change.updates)
+                            mirror.emit(.restored)
+                            continue
                         }
                     }
-                    return true
-                }
-                if replacingMirror {
-                    group.addTask {
-                        try await nudge.run(with: client)
-                        return false
+                    // A message that only carried the nudge's removal says nothing.
+                    if !change.isEmpty {
+                        mirror.apply(change)
                     }
                 }
-                // The stream ending, normally or not, ends this subscription.
-                while let wasStream = try await group.next(), !wasStream {}
-                group.cancelAll()
             }
+            await Self.end(nudging)
             return (delivered.count > 0, SubscriptionEndedByServer())
         } catch {
+            await Self.end(nudging)
             return (delivered.count > 0, error)
         }
+    }
+
+    private static func end(_ task: Task<Void, Never>?) async {
+        task?.cancel()
+        await task?.value
     }
 }
 
