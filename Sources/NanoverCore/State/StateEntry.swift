@@ -33,8 +33,10 @@ public protocol StateEntryEncoding {
 
 /// The encoded forms of one change, one per protocol that has asked.
 final class EntryEncodings: Sendable {
-    /// Few protocols ever ask, so a short list beats a dictionary.
-    private let forms = Mutex<[(ObjectIdentifier, any Sendable)]>([])
+    /// Few protocols ever ask, so a short list beats a dictionary. Each form
+    /// is boxed under its encoding's identifier, so finding it again needs
+    /// no dynamic cast (this runs once per entry per subscriber message).
+    private let forms = Mutex<[(ObjectIdentifier, AnyObject & Sendable)]>([])
 
     /// Encodes under the lock, so that two subscribers asking at once
     /// encode once: the second needs the bytes anyway.
@@ -42,11 +44,21 @@ final class EntryEncodings: Sendable {
         let id = ObjectIdentifier(encoding)
         return forms.withLock { forms in
             for (formID, form) in forms where formID == id {
-                if let form = form as? Encoding.Encoded { return form }
+                // Stored below under this very identifier.
+                return unsafeDowncast(form, to: EncodedForm<Encoding.Encoded>.self).value
             }
-            let form = Encoding.encode(key: key, value: value)
+            let form = EncodedForm(Encoding.encode(key: key, value: value))
             forms.append((id, form))
-            return form
+            return form.value
         }
+    }
+}
+
+/// One encoded form, boxed.
+private final class EncodedForm<Value: Sendable>: Sendable {
+    let value: Value
+
+    init(_ value: Value) {
+        self.value = value
     }
 }
