@@ -52,12 +52,14 @@ struct SharpEdgeTests {
 
     @Test("calling the engine from inside withLockedState stops with a message instead of deadlocking")
     func reentrantLockedState() async {
-        await #expect(processExitsWith: .failure) {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let engine = StateEngine()
             engine.withLockedState { _ in
                 _ = engine.copyState()
             }
         }
+        // The stop names the misuse; a failure for another reason would not.
+        #expect(result.map { String(decoding: $0.standardErrorContent, as: UTF8.self).contains("is not re-entrant") } == true)
     }
 
     @Test("a change past the key limit is refused whole; shrinking is always allowed")

@@ -107,6 +107,18 @@ struct SessionServingTests {
         }
     }
 
+    @Test("calling a client's mirror from inside its withLockedState stops with a message instead of deadlocking")
+    func reentrantMirror() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let client = try NanoverClient(address: "127.0.0.1", port: 1)
+            client.withLockedState { _ in
+                _ = client.copyState()
+            }
+        }
+        // The stop names the misuse; a failure for another reason would not.
+        #expect(result.map { String(decoding: $0.standardErrorContent, as: UTF8.self).contains("is not re-entrant") } == true)
+    }
+
     @Test("a stored nil reaches gRPC clients as a removal of its key")
     func storedNilOverGRPC() async throws {
         try await withClientServer { (client: NanoverClient, server: NanoverServer) async throws in

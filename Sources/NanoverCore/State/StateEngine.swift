@@ -80,7 +80,7 @@ public final class StateEngine: Sendable {
         _ body: (_ state: NanoverStruct) throws(Failure) -> Result
     ) throws(Failure) -> Result {
         let result: Swift.Result<Result, Failure> = locked { storage in
-            EngineLockHolder.$engine.withValue(ObjectIdentifier(self)) {
+            LockHolder.running(holding: self) {
                 do throws(Failure) {
                     return .success(try body(storage.content))
                 } catch {
@@ -119,7 +119,7 @@ public final class StateEngine: Sendable {
     func locked<Result, Failure: Error>(
         _ body: (inout Storage) throws(Failure) -> sending Result
     ) throws(Failure) -> sending Result {
-        EngineLockHolder.checkNotHeld(by: self)
+        LockHolder.checkNotHeld(self, by: "StateEngine")
         return try storage.withLock { (storage) throws(Failure) -> sending Result in
             try body(&storage)
         }

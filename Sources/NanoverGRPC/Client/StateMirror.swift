@@ -28,21 +28,39 @@ final class StateMirror: Sendable {
 
     private let storage = Mutex(Storage())
 
-    func withLockedContent<Result: Sendable, Failure: Error>(
-        _ body: (NanoverStruct) throws(Failure) -> Result
-    ) throws(Failure) -> Result {
-        try storage.withLock { (storage) throws(Failure) -> Result in
-            try body(storage.content)
+    /// Runs `body` under the lock, after making sure the caller is not
+    /// inside ``withLockedContent(_:)``: the lock is not re-entrant.
+    private func locked<Result, Failure: Error>(
+        _ body: (inout Storage) throws(Failure) -> sending Result
+    ) throws(Failure) -> sending Result {
+        LockHolder.checkNotHeld(self, by: "NanoverClient's state mirror")
+        return try storage.withLock { (storage) throws(Failure) -> sending Result in
+            try body(&storage)
         }
     }
 
+    func withLockedContent<Result: Sendable, Failure: Error>(
+        _ body: (NanoverStruct) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        let result: Swift.Result<Result, Failure> = locked { storage in
+            LockHolder.running(holding: self) {
+                do throws(Failure) {
+                    return .success(try body(storage.content))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        return try result.get()
+    }
+
     func copy() -> NanoverStruct {
-        storage.withLock { $0.content }
+        locked { $0.content }
     }
 
     /// Applies a change and tells every observer, in order.
     func apply(_ change: StateChange) {
-        storage.withLock { storage in
+        locked { storage in
             change.apply(to: &storage.content)
             storage.tellObservers(change)
         }
@@ -51,7 +69,7 @@ final class StateMirror: Sendable {
     /// Replaces the whole content, telling observers the difference as one
     /// change: every key of `state` set, every key it lacks removed.
     func replace(with state: NanoverStruct) {
-        storage.withLock { storage in
+        locked { storage in
             let vanished = Set(storage.content.keys).subtracting(state.keys)
             storage.content = state
             storage.tellObservers(StateChange(updates: state, removals: vanished))
@@ -60,7 +78,7 @@ final class StateMirror: Sendable {
 
     /// Tells event observers what happened to the subscription.
     func emit(_ event: SubscriptionEvent) {
-        storage.withLock { storage in
+        locked { storage in
             for (id, observer) in storage.eventObservers {
                 if case .terminated = observer.yield(event) {
                     storage.eventObservers[id] = nil
@@ -72,7 +90,7 @@ final class StateMirror: Sendable {
     /// Subscription events from now on, until the mirror stops.
     func events() -> AsyncStream<SubscriptionEvent> {
         let (stream, continuation) = AsyncStream<SubscriptionEvent>.makeStream(bufferingPolicy: .bufferingNewest(64))
-        let ended = storage.withLock { storage in
+        let ended = locked { storage in
             guard storage.ending == nil else { return true }
             let id = storage.nextObserverID
             storage.nextObserverID += 1
@@ -91,7 +109,7 @@ final class StateMirror: Sendable {
     /// subscription fails.
     func changes() -> StateChangeStream {
         let buffer = StateChangeBuffer()
-        let ended: Result<Void, any Error>? = storage.withLock { storage in
+        let ended: Result<Void, any Error>? = locked { storage in
             if !storage.content.isEmpty {
                 buffer.yield(StateChange(updates: storage.content))
             }
@@ -112,7 +130,7 @@ final class StateMirror: Sendable {
     /// Finishes every change stream, with `error` if given, and every
     /// event stream. Later calls change nothing.
     func end(error: (any Error)?) {
-        let (observers, eventObservers) = storage.withLock { storage in
+        let (observers, eventObservers) = locked { storage in
             if storage.ending == nil {
                 storage.ending = error.map { .failure($0) } ?? .success(())
             }
