@@ -7,6 +7,9 @@ public enum NanoverServerError: Error, Sendable, CustomStringConvertible {
     case unknownHost(String)
     /// Listening failed for another reason.
     case cannotListen(address: String, port: Int, reason: String)
+    /// Two services offer methods of the same gRPC service name (an added
+    /// service reusing one of ours, or two added services).
+    case serviceClash(service: String)
 
     public var description: String {
         switch self {
@@ -16,6 +19,8 @@ public enum NanoverServerError: Error, Sendable, CustomStringConvertible {
             return "cannot resolve host \"\(host)\""
         case .cannotListen(let address, let port, let reason):
             return "cannot listen on \(address) port \(port): \(reason)"
+        case .serviceClash(let service):
+            return "two services offer methods of the gRPC service \(service)"
         }
     }
 }

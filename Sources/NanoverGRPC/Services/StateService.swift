@@ -10,7 +10,7 @@ import NanoverProtocol
 /// from map entries encoded once per change. The server's subscriptions are
 /// kept in `subscriptions`, so that closing the server ends them without
 /// closing a session that other adapters may still serve.
-struct StateService: RegistrableRPCService {
+struct StateService: ClosingAwareService {
     private typealias Methods = Nanover_Protocol_State_State.Method
 
     /// Longest pacing interval honoured; longer ones (infinity included) are
@@ -66,6 +66,12 @@ struct StateService: RegistrableRPCService {
         router.registerUnary(Methods.UpdateLocks.descriptor, maxRequestBytes: maxRequestBytes) { (request: Nanover_Protocol_State_UpdateLocksRequest, _) in
             try updateLocks(request)
         }
+    }
+
+    /// Ends this server's subscriptions, each after delivering what is
+    /// pending: the session may go on serving other adapters.
+    func serverWillClose() async {
+        subscriptions.finishAll()
     }
 
     /// Seconds as sent (a float) to a pacing interval; NaN and negative
