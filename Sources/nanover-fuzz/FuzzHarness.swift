@@ -10,9 +10,9 @@ import SwiftProtobuf
 /// `UpdateLocksRequest` messages, through the very code that serves them,
 /// and checks after each that the state still encodes to what it holds.
 ///
-/// An input is a list of requests: one byte for the kind (3 modulo 4:
-/// NanoVer JSON text; else even: state update, odd: lock update), two for
-/// the length, then that many bytes.
+/// An input is a list of requests: one byte for the kind (modulo 4: 0 state
+/// update, 1 lock update, 2 `GetFrameResponse`, 3 NanoVer JSON text), two
+/// for the length, then that many bytes.
 /// Expected outcomes are statuses; anything else (a crash, a hang, state
 /// that does not round-trip) is a finding.
 final class FuzzHarness: @unchecked Sendable {
@@ -40,6 +40,10 @@ final class FuzzHarness: @unchecked Sendable {
             offset = end
             if kind & 3 == 3 {
                 checkJSON(request)
+                continue
+            }
+            if kind & 3 == 2 {
+                checkFrame(request)
                 continue
             }
             if kind % 2 == 0, !service.plainReadingAgrees(request) {
@@ -74,6 +78,36 @@ final class FuzzHarness: @unchecked Sendable {
             fatalError("NanoVer JSON does not read back what it wrote for \(bytes)")
         }
         accepted += 1
+    }
+
+    /// Frames: whatever swift-protobuf reads as a `GetFrameResponse` is
+    /// converted to a frame or refused with a value error, and a frame
+    /// converted back reads as the same frame.
+    private func checkFrame(_ bytes: [UInt8]) {
+        guard let response = try? Nanover_Protocol_Trajectory_GetFrameResponse(serializedBytes: bytes),
+              let frame = try? Frame(protobuf: response.frame)
+        else { return }
+        guard let data = try? frame.protobufFrameData(),
+              let again = try? Frame(protobuf: Nanover_Protocol_Trajectory_FrameData(serializedBytes: data.serializedBytes() as [UInt8])),
+              Self.identical(frame, again)
+        else {
+            fatalError("a frame does not read back what it wrote for \(bytes)")
+        }
+        accepted += 1
+    }
+
+    /// Equality with floats compared bit for bit, so that NaN equals itself.
+    private static func identical(_ a: Frame, _ b: Frame) -> Bool {
+        guard a.values == b.values, a.arrays.count == b.arrays.count else { return false }
+        for (key, array) in a.arrays {
+            switch (array, b.arrays[key]) {
+            case (.floats(let x), .floats(let y)?):
+                guard x.map(\.bitPattern) == y.map(\.bitPattern) else { return false }
+            default:
+                guard array == b.arrays[key] else { return false }
+            }
+        }
+        return true
     }
 
     /// What a new subscriber would be sent must decode to exactly the state.

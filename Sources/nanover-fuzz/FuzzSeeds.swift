@@ -28,6 +28,13 @@ enum FuzzSeeds {
         seeds.append(frame(1, locks))
         seeds.append(frame(1, locks) + frame(0, other) + frame(0, update))
         seeds.append(frame(0, Nanover_Protocol_State_UpdateStateRequest()))
+        var trajectory = Nanover_Protocol_Trajectory_GetFrameResponse()
+        trajectory.frameIndex = 3
+        trajectory.frame.values = ["particle.count": .init(numberValue: 2), "server.timestamp": .init(numberValue: 1.25)]
+        trajectory.frame.arrays["particle.positions"] = .with { $0.floatValues.values = [0, 1, 2, 3, 4, 5] }
+        trajectory.frame.arrays["particle.elements"] = .with { $0.indexValues.values = [1, 8] }
+        trajectory.frame.arrays["particle.names"] = .with { $0.stringValues.values = ["H", "O"] }
+        seeds.append(frame(2, trajectory))
         let json = Array(#"{"i":-3,"u":18446744073709551615,"d":2.5e-3,"w":1.0,"s":"\u00e9\ud83c\udf89\n","b":{"$binary":"AQID"},"n":null,"l":[true,false,[],{}],"x":"NaN"}"#.utf8)
         seeds.append([3, UInt8(json.count >> 8 & 0xFF), UInt8(json.count & 0xFF)] + json)
         return seeds
