@@ -1,6 +1,5 @@
 /// One NanoVer session, free of any networking: the shared state, the
-/// commands, and (as the session grows) the frames that every protocol
-/// adapter serves.
+/// commands and the simulation's frames that every protocol adapter serves.
 ///
 /// Create the session, seed its state and register its commands, then start
 /// adapters over it (the gRPC server today); they all serve the same
@@ -18,6 +17,8 @@ public final class NanoverSession: Sendable {
     public let state: StateEngine
     /// The commands clients of every adapter can list and run.
     public let commands: CommandRegistry
+    /// The simulation's frames: publish with ``FramePublisher/send(frameIndex:frame:)``.
+    public let frames: FramePublisher
 
     /// A new, empty session.
     ///
@@ -29,12 +30,15 @@ public final class NanoverSession: Sendable {
     public init(clock: any MonotonicClock = SystemClock(), limits: StateLimits = .standard) {
         state = StateEngine(clock: clock, limits: limits)
         commands = CommandRegistry()
+        frames = FramePublisher(clock: clock)
     }
 
-    /// Freezes the state: every subscription, of every adapter, delivers
-    /// what is pending and ends, and no change lands any more. Idempotent.
+    /// Freezes the state and the frames: every subscription, of every
+    /// adapter, delivers what is pending and ends, and no change or frame
+    /// lands any more. Idempotent.
     public func close() {
         state.close()
+        frames.close()
     }
 
     /// Whether ``close()`` has been called.

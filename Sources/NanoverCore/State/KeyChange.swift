@@ -5,11 +5,11 @@ struct KeyChange: Sendable {
     let value: NanoverValue?
     /// ``NanoverValue/sizeEstimate`` of the key and value; 0 for a removal.
     let size: Int
-    let encodings: EntryEncodings
+    let encodings: EncodedForms
 
     init(key: String, value: NanoverValue?) {
         self.value = value
         self.size = value.map { key.utf8.count + $0.sizeEstimate } ?? 0
-        self.encodings = EntryEncodings()
+        self.encodings = EncodedForms()
     }
 }

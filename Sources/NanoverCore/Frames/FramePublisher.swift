@@ -1,0 +1,146 @@
+import Synchronization
+
+/// The frames of a session's simulation, as every protocol adapter serves
+/// them: a simulation (or playback) calls ``send(frameIndex:frame:)`` from
+/// any thread or task, and subscribers read them paced, each in one of two
+/// ways (``FrameSubscription/Mode``).
+///
+/// On each frame the publisher sets ``FrameKey/serverTimestamp`` (seconds on
+/// its clock), and on each reset (index 0) ``FrameKey/simulationCounter``
+/// (0 for the first reset, then counting). It keeps the merged current
+/// frame, started afresh on each reset, which is every subscription's first
+/// message.
+///
+/// Memory is bounded: the publisher keeps the last ``backlogLimit`` frames.
+/// A subscriber of every frame that falls further behind ends with
+/// ``FrameSubscriptionError/fellBehind(limit:)``; a subscriber of the latest
+/// frames that falls out of the kept frames is sent the merged current frame
+/// instead, which says the same.
+public final class FramePublisher: Sendable {
+    /// How many frames a subscriber of every frame may fall behind by
+    /// default: two to four seconds of a simulation at 30 to 60 frames a
+    /// second.
+    public static let defaultBacklogLimit = 128
+
+    struct Storage {
+        /// The last published frames; `log[0]` has sequence `firstSequence`.
+        var log: [PublishedFrame] = []
+        var firstSequence: UInt64 = 1
+        /// The sequence the next published frame gets.
+        var nextSequence: UInt64 = 1
+        var merged = Frame()
+        var lastIndex: UInt32?
+        /// The sequence of the last reset; 0 before any.
+        var lastResetSequence: UInt64 = 0
+        var resets: Int64 = 0
+        /// The merged frame as last shared, and the sequence it covers.
+        var snapshot: (sequence: UInt64, frame: PublishedFrame)?
+        var subscribers: [UInt64: FrameSubscriberRecord] = [:]
+        /// Readers waiting for a frame, by subscriber and then by reader.
+        var waiters: [UInt64: [UInt64: CheckedContinuation<Void, Never>]] = [:]
+        /// Readers sleeping out an interval, to be woken on closing.
+        var closeWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var nextID: UInt64 = 0
+        var closed = false
+
+        mutating func makeID() -> UInt64 {
+            defer { nextID += 1 }
+            return nextID
+        }
+
+        /// The merged current frame as one shared published frame, with
+        /// `index` (by default the last one sent), or nil before any frame.
+        mutating func current(index: UInt32? = nil) -> PublishedFrame? {
+            guard let lastIndex else { return nil }
+            let index = index ?? lastIndex
+            if let snapshot, snapshot.sequence == nextSequence - 1, snapshot.frame.index == index {
+                return snapshot.frame
+            }
+            let frame = PublishedFrame(index: index, frame: merged)
+            snapshot = (nextSequence - 1, frame)
+            return frame
+        }
+    }
+
+    /// The clock of ``FrameKey/serverTimestamp`` and of pacing.
+    public let clock: any MonotonicClock
+    /// How many frames are kept for subscribers that fall behind.
+    public let backlogLimit: Int
+    let storage = Mutex(Storage())
+
+    public init(clock: any MonotonicClock = SystemClock(), backlogLimit: Int = FramePublisher.defaultBacklogLimit) {
+        self.clock = clock
+        self.backlogLimit = max(1, backlogLimit)
+    }
+
+    /// Publishes a frame. Index 0 is a reset: the merged frame starts afresh
+    /// from it. Ignored once the publisher is closed.
+    public func send(frameIndex: UInt32, frame: Frame) {
+        var frame = frame
+        let now = clock.now.components
+        frame.values[FrameKey.serverTimestamp] = .double(Double(now.seconds) + Double(now.attoseconds) * 1e-18)
+        let waiters: [CheckedContinuation<Void, Never>] = storage.withLock { storage in
+            guard !storage.closed else { return [] }
+            if frameIndex == 0 {
+                frame.values[FrameKey.simulationCounter] = .int(storage.resets)
+                storage.resets += 1
+                storage.merged = frame
+                storage.lastResetSequence = storage.nextSequence
+            } else {
+                storage.merged.merge(frame)
+            }
+            storage.lastIndex = frameIndex
+            storage.log.append(PublishedFrame(index: frameIndex, frame: frame))
+            storage.nextSequence += 1
+            if storage.log.count > backlogLimit {
+                storage.log.removeFirst(storage.log.count - backlogLimit)
+                storage.firstSequence = storage.nextSequence - UInt64(storage.log.count)
+            }
+            defer { storage.waiters = [:] }
+            return storage.waiters.values.flatMap(\.values)
+        }
+        for waiter in waiters {
+            waiter.resume()
+        }
+    }
+
+    /// The merged current frame and the index of the last frame sent; nil
+    /// before any frame.
+    public var currentFrame: PublishedFrame? {
+        storage.withLock { $0.current() }
+    }
+
+    /// A new subscription: first the merged current frame (if any frame has
+    /// been sent), then the frames sent after it as `mode` says, never two
+    /// messages closer than `interval`.
+    public func subscribe(_ mode: FrameSubscription.Mode, interval: Duration = .zero) -> FrameSubscription {
+        let id = storage.withLock { storage in
+            let id = storage.makeID()
+            storage.subscribers[id] = FrameSubscriberRecord(
+                mode: mode, interval: max(interval, .zero), seen: storage.nextSequence - 1, first: storage.current())
+            return id
+        }
+        return FrameSubscription(id: id, mode: mode, publisher: self)
+    }
+
+    /// How many subscriptions are open now.
+    public var subscriptionCount: Int {
+        storage.withLock { $0.subscribers.count }
+    }
+
+    /// Ends every subscription once it has sent what is already due, and
+    /// ignores frames sent later. Idempotent.
+    public func close() {
+        let waiters: [CheckedContinuation<Void, Never>] = storage.withLock { storage in
+            storage.closed = true
+            defer {
+                storage.waiters = [:]
+                storage.closeWaiters = [:]
+            }
+            return storage.waiters.values.flatMap(\.values) + storage.closeWaiters.values
+        }
+        for waiter in waiters {
+            waiter.resume()
+        }
+    }
+}
