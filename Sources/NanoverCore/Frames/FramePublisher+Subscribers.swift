@@ -95,54 +95,35 @@ extension FramePublisher {
 
     private func waitForFrame(_ id: UInt64) async {
         let reader = storage.withLock { $0.makeID() }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let ready = storage.withLock { storage in
-                    guard let record = storage.subscribers[id], !storage.closed, !Task.isCancelled,
-                          record.first == nil, record.seen == storage.nextSequence - 1
-                    else { return true }
-                    storage.waiters[id, default: [:]][reader] = continuation
-                    return false
-                }
-                if ready {
-                    continuation.resume()
-                }
+        await suspend { continuation in
+            storage.withLock { storage in
+                guard let record = storage.subscribers[id], !storage.closed, !Task.isCancelled,
+                      record.first == nil, record.seen == storage.nextSequence - 1
+                else { return true }
+                storage.waiters[id, default: [:]][reader] = continuation
+                return false
             }
-        } onCancel: {
-            storage.withLock { $0.waiters[id]?.removeValue(forKey: reader) }?.resume()
+        } unregister: { [self] in
+            storage.withLock { $0.waiters[id]?.removeValue(forKey: reader) }
         }
     }
 
     /// Sleeps out an interval, or less if the publisher closes meanwhile
     /// (then what is due goes out at once) or the subscription ends.
     private func sleepUnlessWoken(_ id: UInt64, until deadline: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { [clock] in
-                try? await clock.sleep(until: deadline)
-            }
-            group.addTask {
-                await self.waitForClosing(id)
-            }
-            await group.next()
-            group.cancelAll()
-        }
+        await sleep(on: clock, until: deadline) { await self.waitForClosing(id) }
     }
 
     private func waitForClosing(_ id: UInt64) async {
         let reader = storage.withLock { $0.makeID() }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let ended = storage.withLock { storage in
-                    guard storage.subscribers[id] != nil, !storage.closed, !Task.isCancelled else { return true }
-                    storage.closeWaiters[reader] = continuation
-                    return false
-                }
-                if ended {
-                    continuation.resume()
-                }
+        await suspend { continuation in
+            storage.withLock { storage in
+                guard storage.subscribers[id] != nil, !storage.closed, !Task.isCancelled else { return true }
+                storage.closeWaiters[reader] = continuation
+                return false
             }
-        } onCancel: {
-            storage.withLock { $0.closeWaiters.removeValue(forKey: reader) }?.resume()
+        } unregister: { [self] in
+            storage.withLock { $0.closeWaiters.removeValue(forKey: reader) }
         }
     }
 

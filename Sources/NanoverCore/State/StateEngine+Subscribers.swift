@@ -61,55 +61,36 @@ extension StateEngine {
 
     private func waitForChange(_ id: UInt64) async {
         let reader = storage.withLock { $0.makeID() }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let ready = storage.withLock { storage in
-                    guard let record = storage.subscribers[id], record.ending == nil, !storage.frozen,
-                          !storage.isOwedAnything(record), !Task.isCancelled
-                    else { return true }
-                    storage.changeWaiters[id, default: [:]][reader] = continuation
-                    return false
-                }
-                if ready {
-                    continuation.resume()
-                }
+        await suspend { continuation in
+            storage.withLock { storage in
+                guard let record = storage.subscribers[id], record.ending == nil, !storage.frozen,
+                      !storage.isOwedAnything(record), !Task.isCancelled
+                else { return true }
+                storage.changeWaiters[id, default: [:]][reader] = continuation
+                return false
             }
-        } onCancel: {
-            storage.withLock { $0.changeWaiters[id]?.removeValue(forKey: reader) }?.resume()
+        } unregister: { [self] in
+            storage.withLock { $0.changeWaiters[id]?.removeValue(forKey: reader) }
         }
     }
 
     /// Sleeps until `deadline`, or less if the subscription ends or the
     /// engine closes meanwhile, so that closing never waits out an interval.
     private func sleepUnlessEnding(_ id: UInt64, until deadline: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { [clock] in
-                try? await clock.sleep(until: deadline)
-            }
-            group.addTask {
-                await self.waitUntilEnding(id)
-            }
-            await group.next()
-            group.cancelAll()
-        }
+        await sleep(on: clock, until: deadline) { await self.waitUntilEnding(id) }
     }
 
     private func waitUntilEnding(_ id: UInt64) async {
         let reader = storage.withLock { $0.makeID() }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let ended = storage.withLock { storage in
-                    guard let record = storage.subscribers[id], record.ending == nil, !storage.frozen, !Task.isCancelled
-                    else { return true }
-                    storage.subscribers[id]?.endWaiters[reader] = continuation
-                    return false
-                }
-                if ended {
-                    continuation.resume()
-                }
+        await suspend { continuation in
+            storage.withLock { storage in
+                guard let record = storage.subscribers[id], record.ending == nil, !storage.frozen, !Task.isCancelled
+                else { return true }
+                storage.subscribers[id]?.endWaiters[reader] = continuation
+                return false
             }
-        } onCancel: {
-            storage.withLock { $0.subscribers[id]?.endWaiters.removeValue(forKey: reader) }?.resume()
+        } unregister: { [self] in
+            storage.withLock { $0.subscribers[id]?.endWaiters.removeValue(forKey: reader) }
         }
     }
 
