@@ -14,10 +14,10 @@ struct FramePublisherTests {
     @Test("a late subscriber gets the merged frame with the last index, stamped and counted")
     func lateSubscriber() async throws {
         let publisher = FramePublisher(clock: clock)
-        publisher.send(frameIndex: 0, frame: Frame(values: [FrameKey.particleCount: 1], arrays: [FrameKey.particleElements: .indices([8])]))
+        try publisher.send(frameIndex: 0, frame: Frame(values: [FrameKey.particleCount: 1], arrays: [FrameKey.particleElements: .indices([8])]))
         clock.advance(by: .seconds(2))
-        publisher.send(frameIndex: 1, frame: positions(1))
-        publisher.send(frameIndex: 2, frame: positions(2))
+        try publisher.send(frameIndex: 1, frame: positions(1))
+        try publisher.send(frameIndex: 2, frame: positions(2))
         let subscription = publisher.subscribe(.every)
         let first = try #require(try await subscription.next())
         #expect(first.index == 2)
@@ -30,8 +30,8 @@ struct FramePublisherTests {
     @Test("a reset starts the merged frame afresh and counts")
     func resetStartsAfresh() async throws {
         let publisher = FramePublisher(clock: clock)
-        publisher.send(frameIndex: 0, frame: Frame(values: ["old": true]))
-        publisher.send(frameIndex: 0, frame: Frame(values: ["new": true]))
+        try publisher.send(frameIndex: 0, frame: Frame(values: ["old": true]))
+        try publisher.send(frameIndex: 0, frame: Frame(values: ["new": true]))
         let current = try #require(publisher.currentFrame)
         #expect(current.index == 0)
         #expect(current.frame.values["old"] == nil)
@@ -43,7 +43,7 @@ struct FramePublisherTests {
         let publisher = FramePublisher(clock: clock)
         let subscription = publisher.subscribe(.every)
         for index in 0..<5 {
-            publisher.send(frameIndex: UInt32(index), frame: positions(Float(index)))
+            try publisher.send(frameIndex: UInt32(index), frame: positions(Float(index)))
         }
         var indices: [UInt32] = []
         for _ in 0..<5 {
@@ -55,11 +55,11 @@ struct FramePublisherTests {
     @Test("a subscriber of every frame that falls behind the kept frames ends with fellBehind")
     func fellBehind() async throws {
         let publisher = FramePublisher(clock: clock, backlogLimit: 4)
-        publisher.send(frameIndex: 0, frame: Frame())
+        try publisher.send(frameIndex: 0, frame: Frame())
         let subscription = publisher.subscribe(.every)
         _ = try await subscription.next()
         for index in 1...10 {
-            publisher.send(frameIndex: UInt32(index), frame: positions(Float(index)))
+            try publisher.send(frameIndex: UInt32(index), frame: positions(Float(index)))
         }
         await #expect(throws: FrameSubscriptionError.fellBehind(limit: 4)) { _ = try await subscription.next() }
         #expect(publisher.subscriptionCount == 0)
@@ -68,17 +68,17 @@ struct FramePublisherTests {
     @Test("the latest frames merge, carrying the latest index, and a reset in the middle is not hidden")
     func latestMerges() async throws {
         let publisher = FramePublisher(clock: clock)
-        publisher.send(frameIndex: 0, frame: Frame(values: ["topology": 1]))
+        try publisher.send(frameIndex: 0, frame: Frame(values: ["topology": 1]))
         let subscription = publisher.subscribe(.latest)
         _ = try await subscription.next()
-        publisher.send(frameIndex: 1, frame: Frame(values: ["a": 1]))
-        publisher.send(frameIndex: 2, frame: Frame(values: ["b": 2]))
+        try publisher.send(frameIndex: 1, frame: Frame(values: ["a": 1]))
+        try publisher.send(frameIndex: 2, frame: Frame(values: ["b": 2]))
         let merged = try #require(try await subscription.next())
         #expect(merged.index == 2)
         #expect(merged.frame.values["a"] == 1 && merged.frame.values["b"] == 2)
-        publisher.send(frameIndex: 3, frame: Frame(values: ["stale": true]))
-        publisher.send(frameIndex: 0, frame: Frame(values: ["topology": 2]))
-        publisher.send(frameIndex: 1, frame: Frame(values: ["c": 3]))
+        try publisher.send(frameIndex: 3, frame: Frame(values: ["stale": true]))
+        try publisher.send(frameIndex: 0, frame: Frame(values: ["topology": 2]))
+        try publisher.send(frameIndex: 1, frame: Frame(values: ["c": 3]))
         let reset = try #require(try await subscription.next())
         #expect(reset.index == 0)
         #expect(reset.frame.values["stale"] == nil)
@@ -88,13 +88,13 @@ struct FramePublisherTests {
     @Test("a latest subscriber out of the kept frames gets the merged frame, with index 0 after a reset")
     func latestOutOfWindow() async throws {
         let publisher = FramePublisher(clock: clock, backlogLimit: 2)
-        publisher.send(frameIndex: 0, frame: Frame(values: ["topology": 1]))
+        try publisher.send(frameIndex: 0, frame: Frame(values: ["topology": 1]))
         let subscription = publisher.subscribe(.latest)
         _ = try await subscription.next()
-        publisher.send(frameIndex: 1, frame: Frame(values: ["gone": true]))
-        publisher.send(frameIndex: 0, frame: Frame(values: ["topology": 2]))
+        try publisher.send(frameIndex: 1, frame: Frame(values: ["gone": true]))
+        try publisher.send(frameIndex: 0, frame: Frame(values: ["topology": 2]))
         for index in 1...5 {
-            publisher.send(frameIndex: UInt32(index), frame: positions(Float(index)))
+            try publisher.send(frameIndex: UInt32(index), frame: positions(Float(index)))
         }
         let message = try #require(try await subscription.next())
         #expect(message.index == 0)
@@ -105,10 +105,10 @@ struct FramePublisherTests {
     @Test("pacing: a frame waits out the interval since the previous message, and closing sends what is due at once")
     func pacingAndClose() async throws {
         let publisher = FramePublisher(clock: clock)
-        publisher.send(frameIndex: 0, frame: Frame())
+        try publisher.send(frameIndex: 0, frame: Frame())
         let subscription = publisher.subscribe(.latest, interval: .seconds(10))
         _ = try await subscription.next()
-        publisher.send(frameIndex: 1, frame: positions(1))
+        try publisher.send(frameIndex: 1, frame: positions(1))
         let next = Task { try await subscription.next() }
         await waitUntil("the subscriber sleeps out its interval") { clock.sleeperCount == 1 }
         publisher.close()
@@ -121,7 +121,7 @@ struct FramePublisherTests {
     func encodedOnce() async throws {
         let publisher = FramePublisher(clock: clock)
         let subscriptions = (0..<10).map { _ in publisher.subscribe(.every) }
-        publisher.send(frameIndex: 0, frame: positions(1))
+        try publisher.send(frameIndex: 0, frame: positions(1))
         var seen: Set<ObjectIdentifier> = []
         for subscription in subscriptions {
             seen.insert(ObjectIdentifier(try #require(try await subscription.next())))

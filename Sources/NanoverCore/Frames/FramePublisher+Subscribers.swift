@@ -24,13 +24,13 @@ extension FramePublisher {
                     storage.subscribers[id] = nil
                     return .fail(error)
                 case .success(nil):
-                    if storage.closed {
+                    if storage.closed || record.finishing {
                         storage.subscribers[id] = nil
                         return .end
                     }
                     return .wait
                 case .success(let frame?):
-                    if !storage.closed, let lastSent = record.lastSent, now < lastSent + record.interval {
+                    if !storage.closed, !record.finishing, let lastSent = record.lastSent, now < lastSent + record.interval {
                         return .sleep(until: lastSent + record.interval)
                     }
                     record.lastSent = now
@@ -97,7 +97,7 @@ extension FramePublisher {
         let reader = storage.withLock { $0.makeID() }
         await suspend { continuation in
             storage.withLock { storage in
-                guard let record = storage.subscribers[id], !storage.closed, !Task.isCancelled,
+                guard let record = storage.subscribers[id], !storage.closed, !record.finishing, !Task.isCancelled,
                       record.first == nil, record.seen == storage.nextSequence - 1
                 else { return true }
                 storage.waiters[id, default: [:]][reader] = continuation
@@ -118,22 +118,40 @@ extension FramePublisher {
         let reader = storage.withLock { $0.makeID() }
         await suspend { continuation in
             storage.withLock { storage in
-                guard storage.subscribers[id] != nil, !storage.closed, !Task.isCancelled else { return true }
-                storage.closeWaiters[reader] = continuation
+                guard let record = storage.subscribers[id], !storage.closed, !record.finishing, !Task.isCancelled
+                else { return true }
+                storage.closeWaiters[id, default: [:]][reader] = continuation
                 return false
             }
         } unregister: { [self] in
-            storage.withLock { $0.closeWaiters.removeValue(forKey: reader) }
+            storage.withLock { $0.closeWaiters[id]?.removeValue(forKey: reader) }
         }
     }
 
     func removeSubscriber(_ id: UInt64) {
         let waiters = storage.withLock { storage in
             storage.subscribers[id] = nil
-            return Array((storage.waiters.removeValue(forKey: id) ?? [:]).values)
+            return Self.takeWaiters(of: id, in: &storage)
         }
         for waiter in waiters {
             waiter.resume()
         }
+    }
+
+    /// Marks subscriber `id` to deliver what is due at once and end, and
+    /// wakes its readers.
+    func finishSubscriber(_ id: UInt64) {
+        let waiters = storage.withLock { storage in
+            storage.subscribers[id]?.finishing = true
+            return Self.takeWaiters(of: id, in: &storage)
+        }
+        for waiter in waiters {
+            waiter.resume()
+        }
+    }
+
+    private static func takeWaiters(of id: UInt64, in storage: inout Storage) -> [CheckedContinuation<Void, Never>] {
+        Array((storage.waiters.removeValue(forKey: id) ?? [:]).values)
+            + Array((storage.closeWaiters.removeValue(forKey: id) ?? [:]).values)
     }
 }

@@ -38,8 +38,9 @@ public final class FramePublisher: Sendable {
         var subscribers: [UInt64: FrameSubscriberRecord] = [:]
         /// Readers waiting for a frame, by subscriber and then by reader.
         var waiters: [UInt64: [UInt64: CheckedContinuation<Void, Never>]] = [:]
-        /// Readers sleeping out an interval, to be woken on closing.
-        var closeWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        /// Readers sleeping out an interval, to be woken on closing or
+        /// finishing, by subscriber and then by reader.
+        var closeWaiters: [UInt64: [UInt64: CheckedContinuation<Void, Never>]] = [:]
         var nextID: UInt64 = 0
         var closed = false
 
@@ -75,7 +76,13 @@ public final class FramePublisher: Sendable {
 
     /// Publishes a frame. Index 0 is a reset: the merged frame starts afresh
     /// from it. Ignored once the publisher is closed.
-    public func send(frameIndex: UInt32, frame: Frame) {
+    ///
+    /// - Throws: ``NanoverValueError`` for a value nested too deeply for a
+    ///   session (nothing is published).
+    public func send(frameIndex: UInt32, frame: Frame) throws(NanoverValueError) {
+        for value in frame.values.values {
+            try value.validate()
+        }
         var frame = frame
         let now = clock.now.components
         frame.values[FrameKey.serverTimestamp] = .double(Double(now.seconds) + Double(now.attoseconds) * 1e-18)
@@ -137,7 +144,7 @@ public final class FramePublisher: Sendable {
                 storage.waiters = [:]
                 storage.closeWaiters = [:]
             }
-            return storage.waiters.values.flatMap(\.values) + storage.closeWaiters.values
+            return storage.waiters.values.flatMap(\.values) + storage.closeWaiters.values.flatMap(\.values)
         }
         for waiter in waiters {
             waiter.resume()

@@ -56,6 +56,12 @@ public final class FrameSubscription: AsyncSequence, Sendable {
         try await publisher.nextFrame(for: id)
     }
 
+    /// Ends after delivering what is due, at once, whatever the interval;
+    /// frames sent later are not delivered. Idempotent.
+    public func finish() {
+        publisher.finishSubscriber(id)
+    }
+
     /// Leaves: nothing more is delivered. Idempotent.
     public func cancel() {
         publisher.removeSubscriber(id)
@@ -85,6 +91,8 @@ struct FrameSubscriberRecord {
     /// it has gone out; nil if no frame had been sent then.
     var first: PublishedFrame?
     var lastSent: Duration?
+    /// Deliver what is due at once, then end.
+    var finishing = false
 
     init(mode: FrameSubscription.Mode, interval: Duration, seen: UInt64, first: PublishedFrame?) {
         self.mode = mode

@@ -6,8 +6,8 @@ import NIOPosix
 import NanoverCore
 import ServiceLifecycle
 
-/// A NanoVer hub's gRPC adapter: one gRPC server offering the Command and
-/// State services of a ``NanoverSession`` on one port.
+/// A NanoVer hub's gRPC adapter: one gRPC server offering the Command,
+/// State and Trajectory services of a ``NanoverSession`` on one port.
 ///
 /// ```swift
 /// let session = NanoverSession(clock: EventLoopClock())
@@ -184,6 +184,8 @@ public final class NanoverServer: Sendable {
             StateService(
                 engine: session.state, subscriptions: subscriptions,
                 maxRequestBytes: configuration.maxRequestMessageBytes, logger: configuration.logger),
+            TrajectoryService(
+                publisher: session.frames, subscriptions: SubscriptionRegistry(), maxRequestBytes: configuration.maxRequestMessageBytes),
         ] + configuration.additionalServices
         let pinned = ThreadPinningTransport(transport, threads: threads)
         let grpcServer = GRPCServer(transport: pinned, router: try ServiceRouting.router(for: services, transport: type(of: pinned)))

@@ -1,12 +1,20 @@
 import NanoverCore
 import Synchronization
 
-/// The state subscriptions one server has open, so that closing the server
-/// ends its own streams (each delivering what is pending) while the session
-/// it serves may go on serving other adapters.
+/// A subscription that can be told to deliver what is due and end.
+protocol FinishableSubscription: Sendable {
+    func finish()
+}
+
+extension StateSubscription: FinishableSubscription {}
+extension FrameSubscription: FinishableSubscription {}
+
+/// The subscriptions one service of a server has open, so that closing the
+/// server ends its own streams (each delivering what is pending) while the
+/// session it serves may go on serving other adapters.
 final class SubscriptionRegistry: Sendable {
     private struct Storage {
-        var subscriptions: [UInt64: StateSubscription] = [:]
+        var subscriptions: [UInt64: any FinishableSubscription] = [:]
         var nextID: UInt64 = 0
         var finished = false
     }
@@ -15,7 +23,7 @@ final class SubscriptionRegistry: Sendable {
 
     /// Keeps `subscription` until ``remove(_:)``; after ``finishAll()`` it is
     /// finished at once instead.
-    func add(_ subscription: StateSubscription) -> UInt64 {
+    func add(_ subscription: any FinishableSubscription) -> UInt64 {
         let (id, finished) = storage.withLock { storage in
             defer { storage.nextID += 1 }
             if !storage.finished {
