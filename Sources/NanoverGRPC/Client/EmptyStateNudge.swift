@@ -1,7 +1,6 @@
 import Foundation
 import GRPCCore
 import NanoverCore
-import Synchronization
 
 /// Makes a subscription's first message come even when the state is empty.
 ///
@@ -72,18 +71,5 @@ struct EmptyStateNudge: Sendable {
     func withoutNudge(_ change: StateChange) -> StateChange {
         guard change.removals.contains(key) else { return change }
         return StateChange(updates: change.updates, removals: change.removals.subtracting([key]))
-    }
-}
-
-/// A flag set once, read from any thread.
-final class Flag: Sendable {
-    private let value = Atomic(false)
-
-    func set() {
-        value.store(true, ordering: .releasing)
-    }
-
-    var isSet: Bool {
-        value.load(ordering: .acquiring)
     }
 }

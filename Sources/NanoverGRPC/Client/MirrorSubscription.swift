@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A client's subscription keeping its mirror of the shared state, as
 /// ``NanoverClient/subscribeAllStateUpdates(interval:resubscribe:)``
 /// returns it.
@@ -7,11 +5,11 @@ public final class MirrorSubscription: Sendable {
     /// The minimum spacing asked of the server.
     public let interval: Duration
     private let task: Task<Void, Never>
-    private let ended: EndFlag
+    private let ended: Flag
 
     init(interval: Duration, loop: MirrorSubscriptionLoop) {
         self.interval = interval
-        let ended = EndFlag()
+        let ended = Flag()
         self.ended = ended
         // Kept here; cancel() and the client's close() cancel and await it.
         task = Task {
@@ -36,17 +34,5 @@ public final class MirrorSubscription: Sendable {
     /// Waits until the subscription ends for good.
     public func waitUntilEnded() async {
         await task.value
-    }
-}
-
-private final class EndFlag: Sendable {
-    private let value = Atomic(false)
-
-    func set() {
-        value.store(true, ordering: .releasing)
-    }
-
-    var isSet: Bool {
-        value.load(ordering: .acquiring)
     }
 }
