@@ -5,9 +5,19 @@
 package enum LockHolder {
     @TaskLocal private static var holder: ObjectIdentifier?
 
-    /// Runs `body` marked as holding `object`'s lock.
-    package static func running<Result>(holding object: AnyObject, _ body: () -> Result) -> Result {
-        $holder.withValue(ObjectIdentifier(object), operation: body)
+    /// Runs `body` marked as holding `object`'s lock, passing on what it
+    /// throws as it is typed (the task-local binding only rethrows).
+    package static func running<Result, Failure: Error>(
+        holding object: AnyObject, _ body: () throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        let result: Swift.Result<Result, Failure> = $holder.withValue(ObjectIdentifier(object)) {
+            do throws(Failure) {
+                return .success(try body())
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
     }
 
     /// Stops the program, naming `call`, if the caller holds `object`'s lock.

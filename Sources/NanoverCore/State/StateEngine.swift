@@ -79,16 +79,9 @@ public final class StateEngine: Sendable {
     public func withLockedState<Result: Sendable, Failure: Error>(
         _ body: (_ state: NanoverStruct) throws(Failure) -> Result
     ) throws(Failure) -> Result {
-        let result: Swift.Result<Result, Failure> = locked { storage in
-            LockHolder.running(holding: self) {
-                do throws(Failure) {
-                    return .success(try body(storage.content))
-                } catch {
-                    return .failure(error)
-                }
-            }
+        try locked { (storage) throws(Failure) -> Result in
+            try LockHolder.running(holding: self) { () throws(Failure) -> Result in try body(storage.content) }
         }
-        return try result.get()
     }
 
     /// A copy of the whole state. Values are Swift values, so the copy is

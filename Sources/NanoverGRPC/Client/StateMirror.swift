@@ -42,16 +42,9 @@ final class StateMirror: Sendable {
     func withLockedContent<Result: Sendable, Failure: Error>(
         _ body: (NanoverStruct) throws(Failure) -> Result
     ) throws(Failure) -> Result {
-        let result: Swift.Result<Result, Failure> = locked { storage in
-            LockHolder.running(holding: self) {
-                do throws(Failure) {
-                    return .success(try body(storage.content))
-                } catch {
-                    return .failure(error)
-                }
-            }
+        try locked { (storage) throws(Failure) -> Result in
+            try LockHolder.running(holding: self) { () throws(Failure) -> Result in try body(storage.content) }
         }
-        return try result.get()
     }
 
     func copy() -> NanoverStruct {
