@@ -37,25 +37,13 @@ struct StateService: ClosingAwareService {
             let alwaysFirst = !metadata.isEmpty
             return StreamingServerResponse(of: SubscriptionUpdate.self, metadata: metadata) { writer in
                 let subscription = engine.subscribe(interval: interval)
-                let registration = subscriptions.add(subscription)
-                defer {
-                    subscriptions.remove(registration)
-                    subscription.cancel()
-                }
-                if alwaysFirst, engine.keyCount == 0 {
-                    try await writer.write(.empty)
-                }
-                // A client leaving, or the server shutting down, cancels the
-                // RPC, not this task. Either way, deliver what is pending and
-                // end: to a departed client the write fails at once, and on
-                // shutdown nothing is lost. Without this, a subscriber waiting
-                // for changes would linger until the next change.
-                try await withRPCCancellationHandler {
+                try await subscriptions.serve(subscription) {
+                    if alwaysFirst, engine.keyCount == 0 {
+                        try await writer.write(.empty)
+                    }
                     while let update = await subscription.next() {
                         try await writer.write(update)
                     }
-                } onCancelRPC: {
-                    subscription.finish()
                 }
                 return [:]
             }

@@ -1,5 +1,4 @@
 import GRPCCore
-import Logging
 import NanoverCore
 import NanoverProtocol
 
@@ -31,20 +30,11 @@ struct TrajectoryService: ClosingAwareService {
             let interval = StateService.interval(fromSeconds: single.message.frameInterval)
             return StreamingServerResponse(of: PublishedFrame.self) { writer in
                 let subscription = publisher.subscribe(mode, interval: interval)
-                let registration = subscriptions.add(subscription)
-                defer {
-                    subscriptions.remove(registration)
-                    subscription.cancel()
-                }
                 do {
-                    // As for state: a departed client or a closing server
-                    // cancels the RPC; deliver what is due and end.
-                    try await withRPCCancellationHandler {
+                    try await subscriptions.serve(subscription) {
                         while let frame = try await subscription.next() {
                             try await writer.write(frame)
                         }
-                    } onCancelRPC: {
-                        subscription.finish()
                     }
                 } catch let error as FrameSubscriptionError {
                     throw RPCError(code: .resourceExhausted, message: error.description)
