@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The time source of the state engine: lock expiry and subscription pacing
 /// read it. Injectable, so that tests drive time by hand instead of sleeping.
 public protocol MonotonicClock: Sendable {
@@ -10,20 +18,25 @@ public protocol MonotonicClock: Sendable {
     func sleep(until deadline: Duration) async throws
 }
 
-/// Real monotonic time (`ContinuousClock`), measured from when the clock was
-/// made.
+/// The system's monotonic time: `CLOCK_MONOTONIC`, the clock Python's
+/// `time.monotonic()` reads. Frames carry it as their server timestamp, so
+/// a client on the same machine, reading the same clock, can tell how long
+/// a frame took to reach it (and compare with the reference, which stamps
+/// frames the same way).
 public struct SystemClock: MonotonicClock {
-    private let origin: ContinuousClock.Instant
-
-    public init() {
-        origin = .now
-    }
+    public init() {}
 
     public var now: Duration {
-        origin.duration(to: .now)
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return .seconds(Int64(time.tv_sec)) + .nanoseconds(Int64(time.tv_nsec))
     }
 
     public func sleep(until deadline: Duration) async throws {
-        try await ContinuousClock().sleep(until: origin.advanced(by: deadline), tolerance: nil)
+        try Task.checkCancellation()
+        let delay = deadline - now
+        guard delay > .zero else { return }
+        // The suspending clock is the monotonic one on Linux and Darwin.
+        try await Task.sleep(for: delay, tolerance: nil, clock: .suspending)
     }
 }

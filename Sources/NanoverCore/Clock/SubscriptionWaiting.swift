@@ -17,7 +17,7 @@ func sleep(on clock: any MonotonicClock, until deadline: Duration, unless wake: 
 /// (it returns true instead to go on at once), or until the task is
 /// cancelled, when `unregister` takes the continuation back to resume it:
 /// how subscriptions wait for something to send.
-func suspend(
+package func suspend(
     register: (CheckedContinuation<Void, Never>) -> Bool,
     unregister: @escaping @Sendable () -> CheckedContinuation<Void, Never>?
 ) async {

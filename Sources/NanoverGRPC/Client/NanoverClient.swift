@@ -53,6 +53,7 @@ public final class NanoverClient: Sendable {
     let configuration: Configuration
     let commandClient: Nanover_Protocol_Command_Command.Client<HTTP2ClientTransport.Posix>
     let stateClient: Nanover_Protocol_State_State.Client<HTTP2ClientTransport.Posix>
+    let trajectoryClient: Nanover_Protocol_Trajectory_TrajectoryService.Client<HTTP2ClientTransport.Posix>
     let mirror = StateMirror()
     /// Whether the server has said it sends a first message always (see
     /// ``EmptyStateNudge``).
@@ -60,6 +61,13 @@ public final class NanoverClient: Sendable {
     /// The mirror subscription, if one was started.
     let mirrorSubscription = Mutex<MirrorSubscription?>(nil)
     private let knownCommands = Mutex<[String: CommandInfo]>([:])
+    /// What the frame streams have received.
+    let history = Mutex(FrameHistory())
+    /// The frame streams running, kept until they end.
+    let frameStreams = Mutex<[ObjectIdentifier: FrameStream]>([:])
+    /// The keys of the interactions this client started and has not
+    /// stopped.
+    let ownInteractions = Mutex<Set<String>>([])
 
     /// A client with its own connection to `address` and `port`. Nothing is
     /// sent yet: when no server listens, the first call fails.
@@ -86,6 +94,7 @@ public final class NanoverClient: Sendable {
         self.accessToken = configuration.accessToken ?? UUID().uuidString.lowercased()
         self.commandClient = .init(wrapping: connection.grpcClient)
         self.stateClient = .init(wrapping: connection.grpcClient)
+        self.trajectoryClient = .init(wrapping: connection.grpcClient)
     }
 
     /// Options for unary calls.
@@ -133,10 +142,20 @@ public final class NanoverClient: Sendable {
 
     // MARK: Closing
 
-    /// Stops every subscription, finishes the change streams, and closes the
-    /// connection if this client owns it. Locks are not released: they lapse
-    /// at their expiry. Idempotent.
+    /// Stops the interactions this client started (their keys are removed
+    /// if the server can still be reached), stops every subscription,
+    /// finishes the change and frame streams, and closes the connection if
+    /// this client owns it. Locks are not released: they lapse at their
+    /// expiry. Idempotent.
     public func close() async {
+        do {
+            try await stopAllInteractions()
+        } catch {
+            configuration.logger.warning("could not stop this client's interactions", metadata: ["error": "\(error)"])
+        }
+        for stream in frameStreams.withLock({ $0.values }) {
+            await stream.cancel()
+        }
         if let subscription = mirrorSubscription.withLock({ $0.take() }) {
             await subscription.cancel()
         }
