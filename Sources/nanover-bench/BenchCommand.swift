@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
         discussion: "Build and run it in release mode: a debug load generator measures itself.",
         subcommands: [
             UpdateThroughput.self, Fanout.self, VRSession.self, Commands.self, IdleSubscribers.self,
-            Soak.self, BaselineServer.self, Suite.self,
+            Soak.self, BaselineServer.self, Suite.self, FrameServer.self, Frames.self,
         ]
     )
 }
