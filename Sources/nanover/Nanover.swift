@@ -5,12 +5,15 @@ import Foundation
 struct Nanover: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nanover",
-        abstract: "Look inside a running NanoVer session: commands, state and locks.",
+        abstract: "Look inside a running NanoVer session: commands, state, locks, frames and interactions.",
         discussion: """
             Exit status: 0 done; 1 the server refused (a key locked by someone else); \
             2 usage error; 3 cannot reach the server; 4 the command failed on the server.
             """,
-        subcommands: [CommandsCommand.self, RunCommand.self, StateCommand.self, LockCommand.self, UnlockCommand.self]
+        subcommands: [
+            CommandsCommand.self, RunCommand.self, StateCommand.self, LockCommand.self, UnlockCommand.self,
+            FramesCommand.self, InteractCommand.self,
+        ]
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -25,6 +28,8 @@ struct Nanover: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch is OutputClosed {
+            Foundation.exit(0)
         } catch let failure as CLIFailure {
             failure.report()
             Foundation.exit(failure.status.rawValue)

@@ -80,8 +80,7 @@ struct StateCommand: AsyncParsableCommand {
             let removals = change.removals.filter(matches).sorted()
             guard !updates.isEmpty || !removals.isEmpty else { return }
             let line = #"{"updates":\#(jsonLine(updates)),"removals":\#(NanoverJSON.string(.list(removals.map(NanoverValue.string))))}"#
-            // Unbuffered, so a pipe sees each update as it comes.
-            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            try StandardOutput.writeLine(line)
         }
     }
 

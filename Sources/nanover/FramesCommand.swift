@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import NanoverCore
+import NanoverGRPC
+import UnixSignals
+
+struct FramesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frames",
+        abstract: "Watch the simulation's frames, or print the current one.",
+        subcommands: [Watch.self, Get.self]
+    )
+
+    struct Watch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print one JSON line per frame received until interrupted.",
+            discussion: #"Each line is {"index": N, "keys": [...], "particle_count": N}; --full adds "values" and "arrays". The first line is the server's merged current frame."#
+        )
+
+        @OptionGroup var connection: ConnectionOptions
+
+        @Flag(help: "Subscribe to the latest frames (merged between messages) instead of every frame.")
+        var latest = false
+
+        @Option(help: "Minimum seconds between two frames.")
+        var interval: Double = 0
+
+        @Flag(help: "Print every key's value and array.")
+        var full = false
+
+        func validate() throws {
+            guard interval >= 0, interval.isFinite else {
+                throw ValidationError("--interval must be a number of seconds, 0 or more")
+            }
+        }
+
+        func run() async throws {
+            // Trapped before anything is printed, so that a signal sent after
+            // the first line always ends the watch cleanly.
+            let signals = await UnixSignalsSequence(trapping: [.sigint, .sigterm])
+            try await connection.withClient(callTimeout: false) { client in
+                let stream = latest
+                    ? client.subscribeLatestFrames(interval: .seconds(interval))
+                    : client.subscribeFrames(interval: .seconds(interval))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { [full] in
+                        for try await received in stream {
+                            try StandardOutput.writeLine(FrameJSON.line(received, full: full, keys: true))
+                        }
+                    }
+                    group.addTask {
+                        for await _ in signals {
+                            return
+                        }
+                    }
+                    try await group.next()
+                    group.cancelAll()
+                }
+            }
+        }
+    }
+
+    struct Get: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the server's merged current frame as one JSON object.",
+            discussion: #"{"index": N, "particle_count": N, "values": {...}, "arrays": {...}}; index null and nothing else when no frame comes within --wait seconds."#
+        )
+
+        @OptionGroup var connection: ConnectionOptions
+
+        @Option(help: "Seconds to wait for a frame when none has been published yet.")
+        var wait: Double = 2
+
+        func validate() throws {
+            guard wait >= 0, wait.isFinite else {
+                throw ValidationError("--wait must be a number of seconds, 0 or more")
+            }
+        }
+
+        func run() async throws {
+            let received = try await connection.withClient(callTimeout: false) { client in
+                let stream = client.subscribeLatestFrames(interval: .zero)
+                return try await withThrowingTaskGroup(of: ReceivedFrame?.self) { group in
+                    group.addTask {
+                        var frames = stream.makeAsyncIterator()
+                        return try await frames.next()
+                    }
+                    group.addTask { [wait] in
+                        try await Task.sleep(for: .seconds(wait))
+                        return nil
+                    }
+                    defer { group.cancelAll() }
+                    return try await group.next() ?? nil
+                }
+            }
+            if received == nil {
+                FileHandle.standardError.write(Data("no frame within \(wait) s: the server has published none\n".utf8))
+            }
+            print(FrameJSON.line(received, full: true, keys: false))
+        }
+    }
+}
