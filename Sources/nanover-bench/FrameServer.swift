@@ -15,7 +15,9 @@ struct FrameServer: AsyncParsableCommand {
             First a topology frame with index 0 (particle.count, particle.elements, \
             particle.positions), then the positions alone, each frame moved a little, \
             with indices 1, 2, 3, ... Prints one line saying where it listens, as \
-            nanover-server does. Stops on SIGINT or SIGTERM.
+            nanover-server does. The playback commands drive it (playback/play, \
+            pause, step, reset, list, load, next: loading or moving on resets). \
+            Stops on SIGINT or SIGTERM.
             """
     )
 
@@ -37,9 +39,9 @@ struct FrameServer: AsyncParsableCommand {
         configuration.threads = threads
         let server = try await NanoverServer.start(address: address, port: port, configuration: configuration)
         FileHandle.standardOutput.write(Data("NanoVer server \"frame-server\" listening on \(address):\(server.port)\n".utf8))
-        let frames = server.session.frames
-        let source = SyntheticFrames(atoms: atoms)
-        try frames.send(frameIndex: 0, frame: source.topology)
+        let player = SyntheticPlayer(publisher: server.session.frames, source: SyntheticFrames(atoms: atoms))
+        try player.registerCommands(on: server.session)
+        try player.reset()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [rate] in
                 // Frames are due at fixed times; one late is sent at once,
@@ -47,10 +49,8 @@ struct FrameServer: AsyncParsableCommand {
                 let clock = SuspendingClock()
                 let period = Duration.seconds(1 / rate)
                 var due = clock.now
-                var index: UInt32 = 1
                 while !Task.isCancelled {
-                    try? frames.send(frameIndex: index, frame: source.positions(step: Int(index)))
-                    index += 1
+                    player.tick()
                     due += period
                     if due < clock.now { due = clock.now }
                     try? await clock.sleep(until: due, tolerance: .zero)
