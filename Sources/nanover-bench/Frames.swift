@@ -134,8 +134,7 @@ extension NanoverConnection {
     /// Subscribes to frames and hands `onMessage` each message's index,
     /// timestamp and size, read without decoding the frame.
     func subscribeFrameStamps(latest: Bool, interval: Float, onMessage: @escaping @Sendable (FrameStamp) -> Void) async throws {
-        var options = CallOptions.defaults
-        options.maxResponseMessageBytes = 256 << 20
+        let options = CallOptions.receivingLarge(256 << 20)
         let methods = Nanover_Protocol_Trajectory_TrajectoryService.Method.self
         try await grpcClient.serverStreaming(
             request: ClientRequest(message: Nanover_Protocol_Trajectory_GetFrameRequest.with { $0.frameInterval = interval }),

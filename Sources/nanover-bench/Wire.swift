@@ -66,8 +66,7 @@ extension NanoverConnection {
     func subscribeStamps(interval: Float, onMessage: @escaping @Sendable ([Stamp]) -> Void) async throws {
         var request = Nanover_Protocol_State_SubscribeStateUpdatesRequest()
         request.updateInterval = interval
-        var options = CallOptions.defaults
-        options.maxResponseMessageBytes = 64 << 20
+        let options = CallOptions.receivingLarge(64 << 20)
         try await grpcClient.serverStreaming(
             request: ClientRequest(message: request),
             descriptor: Nanover_Protocol_State_State.Method.SubscribeStateUpdates.descriptor,

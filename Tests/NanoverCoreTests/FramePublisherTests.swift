@@ -130,3 +130,39 @@ struct FramePublisherTests {
         #expect(seen.count == 1)
     }
 }
+
+@Suite("Frame publisher, many publishers at once")
+struct ConcurrentPublishingTests {
+    @Test("frames sent from many tasks at once all reach a subscriber of every frame, each publisher's in its order")
+    func manyPublishers() async throws {
+        let publishers = 8, perPublisher = 200
+        let publisher = FramePublisher(backlogLimit: publishers * perPublisher + 1)
+        try publisher.send(frameIndex: 0, frame: Frame())
+        let subscription = publisher.subscribe(.every)
+        _ = try await subscription.next()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for source in 0..<publishers {
+                group.addTask {
+                    for step in 1...perPublisher {
+                        try publisher.send(frameIndex: UInt32(step), frame: Frame(values: ["source": .int(Int64(source)), "step": .int(Int64(step))]))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        var lastStep = [Int](repeating: 0, count: publishers)
+        var count = 0
+        while count < publishers * perPublisher, let received = try await subscription.next() {
+            let source = try #require(received.frame.values["source"]?.intValue)
+            let step = try #require(received.frame.values["step"]?.intValue)
+            #expect(step == lastStep[source] + 1, "publisher \(source)'s frames in order")
+            #expect(received.index == UInt32(step))
+            lastStep[source] = step
+            count += 1
+        }
+        #expect(lastStep == Array(repeating: perPublisher, count: publishers))
+        let current = try #require(publisher.currentFrame)
+        #expect(current.frame.values["step"]?.intValue == Int(current.index))
+        publisher.close()
+    }
+}

@@ -212,4 +212,19 @@ struct ClientServerStateTests {
             await watcher.close()
         }
     }
+
+    @Test("a state larger than the transport's default 4 MiB reaches a client's mirror and snapshot")
+    func largeState() async throws {
+        try await withClientServer(initial: [:]) { client, server in
+            // Six values of 1 MiB each; the server takes them in separate
+            // changes, each under its request limit.
+            let payload = NanoverValue.string(String(repeating: "x", count: 1 << 20))
+            for key in 0..<6 {
+                try server.updateState(StateChange(updates: ["big\(key)": payload]))
+            }
+            #expect(try await client.fetchState().count == 6)
+            client.subscribeAllStateUpdates(interval: .zero)
+            await waitUntil("the mirror holds the whole state") { client.copyState().count == 6 }
+        }
+    }
 }

@@ -135,6 +135,12 @@ public final class FramePublisher: Sendable {
         storage.withLock { $0.subscribers.count }
     }
 
+    /// How many published frames are kept now for subscribers that are
+    /// behind: never more than ``backlogLimit``, whoever stops reading.
+    public var keptFrameCount: Int {
+        storage.withLock { $0.log.count }
+    }
+
     /// Ends every subscription once it has sent what is already due, and
     /// ignores frames sent later. Idempotent.
     public func close() {

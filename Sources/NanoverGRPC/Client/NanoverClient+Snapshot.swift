@@ -41,8 +41,7 @@ extension NanoverClient {
 
     /// Options for a subscription stream.
     func streamOptions(timeout: Duration? = nil) -> CallOptions {
-        var options = CallOptions.defaults
-        options.maxResponseMessageBytes = configuration.maxResponseMessageBytes
+        var options = CallOptions.receivingLarge(configuration.maxResponseMessageBytes)
         options.timeout = timeout
         return options
     }

@@ -99,9 +99,8 @@ public final class NanoverClient: Sendable {
 
     /// Options for unary calls.
     var unaryOptions: CallOptions {
-        var options = CallOptions.defaults
+        var options = CallOptions.receivingLarge(configuration.maxResponseMessageBytes)
         options.timeout = configuration.callTimeout
-        options.maxResponseMessageBytes = configuration.maxResponseMessageBytes
         return options
     }
 
