@@ -80,6 +80,15 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "nanover-circle",
+            dependencies: [
+                "NanoverCore",
+                "NanoverGRPC",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
             name: "nanover-bench",
             dependencies: [
                 "NanoverGRPC",

@@ -84,10 +84,15 @@ struct Frames: AsyncParsableCommand {
                 }
                 let startIndex = observers.compactMap(\.lastIndex).max() ?? 0
                 let duration = Duration.seconds(seconds)
-                let (_, usage) = try await target.measuring {
+                // The server's memory a quarter in, once the connections are
+                // warm, and at the end: equal when it is flat.
+                let (warmRSS, usage) = try await target.measuring {
                     observers.forEach { $0.startMeasuring() }
-                    try await Task.sleep(for: duration)
+                    try await Task.sleep(for: duration / 4)
+                    let warmRSS = try target.serverPid.map(ProcessSampler.residentBytes(of:))
+                    try await Task.sleep(for: duration * 3 / 4)
                     observers.forEach { $0.stopMeasuring() }
+                    return warmRSS
                 }
                 let endRSS = try target.serverPid.map(ProcessSampler.residentBytes(of:))
                 let endIndex = observers.compactMap(\.lastIndex).max() ?? 0
@@ -109,8 +114,9 @@ struct Frames: AsyncParsableCommand {
                 report.add("max_ms", latencies.max, "ms")
                 report.add("mib_per_s", Double(figures.map(\.bytes).reduce(0, +)) / seconds / 1_048_576, "MiB/s")
                 report.add(usage: usage, duration: duration)
-                if let start = usage.server?.startRSSBytes, let endRSS {
+                if let start = usage.server?.startRSSBytes, let warmRSS, let endRSS {
                     report.add("server_rss_start_mib", Double(start) / 1_048_576, "MiB")
+                    report.add("server_rss_quarter_mib", Double(warmRSS) / 1_048_576, "MiB")
                     report.add("server_rss_end_mib", Double(endRSS) / 1_048_576, "MiB")
                 }
                 if latencies.count == 0 {

@@ -114,4 +114,23 @@ struct FrameProgramTests {
         server.signal(SIGTERM)
         #expect(await server.exitStatus() == 0)
     }
+
+    @Test("the README's example simulation publishes three particles on a circle of 1 nm, and stops cleanly")
+    func circleExample() async throws {
+        let example = try RunningProgram("nanover-circle", ["0"])
+        let line = await example.waitForLine("the example says where it listens") { $0.contains("listening on") }
+        let port = try #require(line?.split(separator: ":").last.flatMap { Int($0) }, "\(example.errors)")
+        let outcome = try await run("nanover", ["--port", String(port), "frames", "get"])
+        let frame = try NanoverJSON.value(from: outcome.output)
+        #expect(frame["particle_count"] == 3)
+        let list = try #require(frame["arrays"]?["particle.positions"]?.listValue)
+        let positions = list.compactMap { $0.doubleValue }
+        #expect(positions.count == 9)
+        for particle in 0..<3 {
+            let x = positions[3 * particle], y = positions[3 * particle + 1]
+            #expect(abs(x * x + y * y - 1) < 1e-5, "particle \(particle) is on the circle")
+        }
+        example.signal(SIGINT)
+        #expect(await example.exitStatus() == 0)
+    }
 }
