@@ -11,7 +11,8 @@ import SwiftProtobuf
 /// and checks after each that the state still encodes to what it holds.
 ///
 /// An input is a list of requests: one byte for the kind (modulo 4: 0 state
-/// update, 1 lock update, 2 `GetFrameResponse`, 3 NanoVer JSON text), two
+/// update, 1 lock update, 2 `GetFrameResponse`, 3 NanoVer JSON text, also read as an
+/// interaction), two
 /// for the length, then that many bytes.
 /// Expected outcomes are statuses; anything else (a crash, a hang, state
 /// that does not round-trip) is a finding.
@@ -78,6 +79,19 @@ final class FuzzHarness: @unchecked Sendable {
             fatalError("NanoVer JSON does not read back what it wrote for \(bytes)")
         }
         accepted += 1
+        checkInteraction(value)
+    }
+
+    /// Interactions: any value is read as one or refused with its error,
+    /// and one read is written back to a value that reads the same.
+    private func checkInteraction(_ value: NanoverValue) {
+        guard let interaction = try? ParticleInteraction(stateValue: value) else { return }
+        let written = interaction.stateValue
+        guard let again = try? ParticleInteraction(stateValue: written),
+              NanoverJSON.string(again.stateValue) == NanoverJSON.string(written)
+        else {
+            fatalError("an interaction does not read back what it wrote for \(value)")
+        }
     }
 
     /// Frames: whatever swift-protobuf reads as a `GetFrameResponse` is

@@ -37,6 +37,8 @@ enum FuzzSeeds {
         seeds.append(frame(2, trajectory))
         let json = Array(#"{"i":-3,"u":18446744073709551615,"d":2.5e-3,"w":1.0,"s":"\u00e9\ud83c\udf89\n","b":{"$binary":"AQID"},"n":null,"l":[true,false,[],{}],"x":"NaN"}"#.utf8)
         seeds.append([3, UInt8(json.count >> 8 & 0xFF), UInt8(json.count & 0xFF)] + json)
+        let interaction = Array(#"{"position":[0.5,1,"NaN"],"particles":[3,1,3],"interaction_type":"spring","scale":2,"mass_weighted":false,"reset_velocities":true,"max_force":"Infinity","label":"pull"}"#.utf8)
+        seeds.append([3, UInt8(interaction.count >> 8 & 0xFF), UInt8(interaction.count & 0xFF)] + interaction)
         return seeds
     }
 }
