@@ -4,7 +4,9 @@ Protocol tests take the `hub` fixture and run twice: against our Swift
 `nanover-server`, and against `contract_server.py`, a Python hub written
 from the contract. A test passing on both stacks checks the contract, not
 one implementation's habits. The CLI tests drive our Swift `nanover` client
-against the contract server.
+against the contract server. Frame tests take `frame_server`: our server
+publishing synthetic frames (`nanover-bench frame-server`), since a hub
+alone has nothing to publish.
 
 The built programs are found in NANOVER_BIN_DIR when it is set (the test
 script sets it), else in the directory `swift build --show-bin-path` prints.
@@ -18,7 +20,8 @@ from pathlib import Path
 import pytest
 
 import nanover_wire  # generates the stubs before any test module imports them
-from interop_harness import Peer, ServerProcess, child_environment, server_argv
+from interop_harness import (FRAME_SERVER_ATOMS, FRAME_SERVER_RATE, Peer, ServerProcess, child_environment,
+                             frame_server_argv, server_argv)
 
 BIN_VARIABLE = "NANOVER_BIN_DIR"
 HUB_KINDS = ["swift", "contract"]
@@ -70,13 +73,16 @@ class Hub:
 
 @pytest.fixture
 def start_hub(request):
-    """Starts hubs by kind; at teardown stops each still running with
-    SIGTERM and checks that it exits with status 0."""
+    """Starts hubs by kind (or, given `argv`, another server of ours); at
+    teardown stops each still running with SIGTERM and checks that it exits
+    with status 0."""
     hubs = []
 
-    def start(kind):
-        directory = request.getfixturevalue("bin_dir") if kind == "swift" else None
-        hub = Hub(kind, ServerProcess(server_argv(kind, directory), env=child_environment()))
+    def start(kind, argv=None):
+        if argv is None:
+            directory = request.getfixturevalue("bin_dir") if kind == "swift" else None
+            argv = server_argv(kind, directory)
+        hub = Hub(kind, ServerProcess(argv, env=child_environment()))
         hubs.append(hub)
         return hub
 
@@ -109,3 +115,21 @@ def swift_hub(start_hub):
 @pytest.fixture
 def contract_hub(start_hub):
     return start_hub("contract")
+
+
+@pytest.fixture
+def start_frame_server(start_hub, bin_dir):
+    """Starts `nanover-bench frame-server`, stopped like a hub at teardown."""
+    if not (bin_dir / "nanover-bench").is_file():
+        pytest.fail(f"nanover-bench not built in {bin_dir}: run `swift build` first")
+
+    def start(atoms=FRAME_SERVER_ATOMS, rate=FRAME_SERVER_RATE):
+        return start_hub("frame-server", frame_server_argv(bin_dir, atoms, rate))
+    return start
+
+
+@pytest.fixture
+def frame_server(start_frame_server):
+    """Our server publishing frames of FRAME_SERVER_ATOMS atoms at
+    FRAME_SERVER_RATE a second, from index 0."""
+    return start_frame_server()

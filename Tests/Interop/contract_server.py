@@ -1,25 +1,33 @@
 """A NanoVer hub in Python, written from the protocol contract alone.
 
-It serves nanover.protocol.command.Command and nanover.protocol.state.State
-on one port with the contract's behaviour: commands with default arguments
-overlaid by the caller's; one shared state changed atomically and guarded by
-expiring per-token locks; subscriptions that send the whole state first,
-then coalesced changes at least `update_interval` apart, flushed when the
-server closes. It is a second, independent stack for the interoperability
-tests: our Swift client must speak to it as it speaks to our own server.
+It serves nanover.protocol.command.Command, nanover.protocol.state.State
+and nanover.protocol.trajectory.TrajectoryService on one port with the
+contract's behaviour: commands with default arguments overlaid by the
+caller's; one shared state changed atomically and guarded by expiring
+per-token locks; subscriptions that send the whole state first, then
+coalesced changes at least `update_interval` apart, flushed when the server
+closes; frames stamped and merged as the frames contract says, streamed
+every one in order or the latest merged, at least `frame_interval` apart.
+It is a second, independent stack for the interoperability tests: our
+Swift client must speak to it as it speaks to our own server.
 
 Run: python contract_server.py --port 0 [--address 127.0.0.1] [--name NAME]
 It prints one line, `NanoVer contract server "NAME" listening on HOST:PORT`,
 and stops cleanly (exit 0) on SIGTERM or SIGINT.
 
-Besides `multiuser/radially-orient-origins` it registers three commands for
+Besides `multiuser/radially-orient-origins` it registers four commands for
 the tests: `interop/echo` (defaults {"a": 1, "b": "default"}; returns the
 arguments it was run with), `interop/nothing` (returns nothing: an empty
-result) and `interop/fail` (always fails).
+result), `interop/fail` (always fails) and `interop/publish-frame`
+(publishes one frame: arguments `index`, and optionally `values` (key ->
+value) and `floats`, `indices`, `strings` (key -> list), the frame's typed
+arrays). It publishes no frame of its own: until a test publishes one, its
+trajectory service has nothing to send.
 """
 
 import argparse
 import asyncio
+import collections
 import math
 import signal
 import sys
@@ -29,8 +37,9 @@ import grpc
 
 from google.protobuf.message import DecodeError
 
-from nanover_wire import (COMMAND_SERVICE, STATE_SERVICE, command_pb2,
-                          from_struct, state_pb2, struct_pb2, to_struct)
+from nanover_wire import (COMMAND_SERVICE, STATE_SERVICE, TRAJECTORY_SERVICE, command_pb2,
+                          frame_pb2, from_struct, state_pb2, struct_pb2, to_frame, to_struct,
+                          trajectory_pb2)
 
 # Longer intervals (infinity included) are the same as this for a subscriber.
 MAXIMUM_INTERVAL = 1_000_000.0
@@ -97,6 +106,7 @@ class Hub:
         self.locks = LockTable()
         self.subscribers = set()
         self.commands = {}
+        self.frames = FramePublisher()
         self.closed = False
         self.closed_event = asyncio.Event()
 
@@ -136,6 +146,7 @@ class Hub:
         self.closed_event.set()
         for subscriber in self.subscribers:
             subscriber.wake.set()
+        self.frames.close()
 
 
 def state_update(pending):
@@ -155,6 +166,35 @@ def interval_seconds(requested):
     return min(float(requested), MAXIMUM_INTERVAL)
 
 
+async def paced(hub, subscriber, interval, interrupt, take, check=None):
+    """Yields take() whenever the subscriber has something pending, never two
+    messages closer than `interval`: a wait is cut short when `interrupt` (an
+    asyncio.Event) is set. Ends once the hub is closed and nothing is pending.
+    `check`, if given, runs before each step (to abort the stream)."""
+    last_sent = None
+    while True:
+        if check is not None:
+            await check()
+        if not subscriber.pending:
+            if hub.closed:
+                return
+            subscriber.wake.clear()
+            await subscriber.wake.wait()
+            continue
+        if last_sent is not None and not hub.closed:
+            delay = last_sent + interval - time.monotonic()
+            if delay > 0:
+                try:
+                    await asyncio.wait_for(interrupt.wait(), delay)
+                except asyncio.TimeoutError:
+                    pass
+                continue
+        yield take()
+        # Measured once the message has gone, so that the next one is at
+        # least a full interval after it.
+        last_sent = time.monotonic()
+
+
 class StateService:
     def __init__(self, hub):
         self.hub = hub
@@ -164,29 +204,15 @@ class StateService:
         interval = interval_seconds(request.update_interval)
         subscriber = Subscriber(hub.state)
         hub.subscribers.add(subscriber)
-        last_sent = None
+
+        def take():
+            update = state_update(subscriber.pending)
+            subscriber.pending = {}
+            return update
+
         try:
-            while True:
-                if not subscriber.pending:
-                    if hub.closed:
-                        return
-                    subscriber.wake.clear()
-                    await subscriber.wake.wait()
-                    continue
-                if last_sent is not None and not hub.closed:
-                    delay = last_sent + interval - time.monotonic()
-                    if delay > 0:
-                        try:
-                            await asyncio.wait_for(hub.closed_event.wait(), delay)
-                        except asyncio.TimeoutError:
-                            pass
-                        continue
-                update = state_update(subscriber.pending)
-                subscriber.pending = {}
+            async for update in paced(hub, subscriber, interval, hub.closed_event, take):
                 yield update
-                # Measured once the message has gone, so that the next one
-                # is at least a full interval after it.
-                last_sent = time.monotonic()
         finally:
             hub.subscribers.discard(subscriber)
 
@@ -240,6 +266,135 @@ class CommandService:
         return reply
 
 
+# --- Frames --------------------------------------------------------------------
+
+# An every-frame subscriber with more frames than this waiting for it is
+# ended with RESOURCE_EXHAUSTED instead of growing the server's memory.
+FRAME_BACKLOG_LIMIT = 128
+
+
+def copy_frame(frame):
+    copied = frame_pb2.FrameData()
+    copied.CopyFrom(frame)
+    return copied
+
+
+def merge_frame(into, frame):
+    """Each key of `frame` replaces the same key of `into`: arrays are
+    replaced, never concatenated."""
+    for key, value in frame.values.items():
+        into.values[key].CopyFrom(value)
+    for key, array in frame.arrays.items():
+        into.arrays[key].CopyFrom(array)
+
+
+class FrameSubscriber:
+    """One frame stream's pending frames, as (index, FrameData): every one
+    in order, or with `latest` at most one, the frames published meanwhile
+    merged, never hiding a reset. `wake` is set when there is something to
+    send; `alarm` cuts an interval short (an overflow, or closing)."""
+
+    def __init__(self, latest):
+        self.latest = latest
+        self.pending = collections.deque()
+        self.overflowed = False
+        self.wake = asyncio.Event()
+        self.alarm = asyncio.Event()
+
+    def add(self, index, frame):
+        """`frame` is never changed afterwards: kept as it is, or copied
+        before anything is merged into it."""
+        if self.overflowed:
+            return
+        if not self.latest:
+            self.pending.append((index, frame))
+            if len(self.pending) > FRAME_BACKLOG_LIMIT:
+                self.overflowed = True
+                self.pending.clear()
+                self.alarm.set()
+        elif not self.pending or index == 0:
+            # A reset starts the pending frame afresh, and it goes out with index 0.
+            self.pending.clear()
+            self.pending.append((index, copy_frame(frame)))
+        else:
+            pending_index, merged = self.pending[0]
+            merge_frame(merged, frame)
+            self.pending[0] = (0 if pending_index == 0 else index, merged)
+        self.wake.set()
+
+
+class FramePublisher:
+    """Stamps each frame, counts resets, keeps the merged current frame
+    (started afresh on index 0) and hands every frame to the subscribers."""
+
+    def __init__(self):
+        self.current = None
+        self.last_index = None
+        self.resets = -1
+        self.subscribers = set()
+
+    def publish(self, index, frame):
+        sent = copy_frame(frame)
+        sent.values["server.timestamp"].number_value = time.monotonic()
+        if index == 0:
+            self.resets += 1
+            sent.values["system.simulation.counter"].number_value = self.resets
+            self.current = frame_pb2.FrameData()
+        elif self.current is None:
+            self.current = frame_pb2.FrameData()
+        merge_frame(self.current, sent)
+        self.last_index = index
+        for subscriber in self.subscribers:
+            subscriber.add(index, sent)
+
+    def subscribe(self, latest):
+        """A new subscriber, with the merged current frame pending first
+        (if any frame has been published)."""
+        subscriber = FrameSubscriber(latest)
+        if self.current is not None:
+            subscriber.add(self.last_index, copy_frame(self.current))
+        self.subscribers.add(subscriber)
+        return subscriber
+
+    def close(self):
+        for subscriber in self.subscribers:
+            subscriber.wake.set()
+            subscriber.alarm.set()
+
+
+class TrajectoryService:
+    def __init__(self, hub):
+        self.hub = hub
+
+    async def SubscribeFrames(self, request, context):
+        async for response in self._stream(request, context, latest=False):
+            yield response
+
+    async def SubscribeLatestFrames(self, request, context):
+        async for response in self._stream(request, context, latest=True):
+            yield response
+
+    async def _stream(self, request, context, latest):
+        hub = self.hub
+        interval = interval_seconds(request.frame_interval)
+        subscriber = hub.frames.subscribe(latest)
+
+        async def check():
+            if subscriber.overflowed:
+                await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED,
+                                    f"more than {FRAME_BACKLOG_LIMIT} frames behind: the stream is ended")
+
+        def take():
+            index, frame = subscriber.pending.popleft()
+            return trajectory_pb2.GetFrameResponse(frame_index=index, frame=frame)
+
+        try:
+            async for response in paced(hub, subscriber, interval, subscriber.alarm, take, check):
+                yield response
+        finally:
+            hub.frames.subscribers.discard(subscriber)
+
+
 # --- Wiring: requests decoded by us, so malformed bytes are INVALID_ARGUMENT ----
 
 async def decode(message_class, raw, context):
@@ -266,7 +421,7 @@ def server_streaming(handler, request_class, response_class):
 
 
 def add_services(server, hub):
-    commands, state = CommandService(hub), StateService(hub)
+    commands, state, trajectory = CommandService(hub), StateService(hub), TrajectoryService(hub)
     server.add_generic_rpc_handlers((
         grpc.method_handlers_generic_handler(COMMAND_SERVICE, {
             "GetCommands": unary(commands.GetCommands, command_pb2.GetCommandsRequest,
@@ -278,6 +433,12 @@ def add_services(server, hub):
                 state.SubscribeStateUpdates, state_pb2.SubscribeStateUpdatesRequest, state_pb2.StateUpdate),
             "UpdateState": unary(state.UpdateState, state_pb2.UpdateStateRequest, state_pb2.UpdateStateResponse),
             "UpdateLocks": unary(state.UpdateLocks, state_pb2.UpdateLocksRequest, state_pb2.UpdateLocksResponse),
+        }),
+        grpc.method_handlers_generic_handler(TRAJECTORY_SERVICE, {
+            "SubscribeFrames": server_streaming(
+                trajectory.SubscribeFrames, trajectory_pb2.GetFrameRequest, trajectory_pb2.GetFrameResponse),
+            "SubscribeLatestFrames": server_streaming(
+                trajectory.SubscribeLatestFrames, trajectory_pb2.GetFrameRequest, trajectory_pb2.GetFrameResponse),
         }),
     ))
 
@@ -308,11 +469,27 @@ def fail(arguments):
     raise RuntimeError("this command always fails")
 
 
+def publish_frame(hub):
+    def handler(arguments):
+        index = arguments.get("index")
+        if isinstance(index, bool) or not isinstance(index, (int, float)) or not 0 <= index < 2**32 \
+                or index != int(index):
+            raise ValueError("index must be a frame index: a whole number from 0")
+        arrays = {}
+        for kind, argument in (("float", "floats"), ("index", "indices"), ("string", "strings")):
+            for key, items in (arguments.get(argument) or {}).items():
+                arrays[key] = (kind, [int(item) for item in items] if kind == "index" else items)
+        hub.frames.publish(int(index), to_frame(arguments.get("values") or {}, arrays))
+        return None
+    return handler
+
+
 def register_commands(hub):
     hub.register("multiuser/radially-orient-origins", {"radius": 1}, radially_orient_origins(hub))
     hub.register("interop/echo", {"a": 1, "b": "default"}, lambda arguments: arguments)
     hub.register("interop/nothing", {}, lambda arguments: None)
     hub.register("interop/fail", {}, fail)
+    hub.register("interop/publish-frame", {}, publish_frame(hub))
 
 
 # --- Program -------------------------------------------------------------------

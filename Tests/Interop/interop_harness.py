@@ -19,8 +19,9 @@ from pathlib import Path
 
 import grpc
 
-from nanover_wire import (command_grpc, command_pb2, from_struct, from_value,
-                          state_grpc, state_pb2, to_struct, to_value, values_equal)
+from nanover_wire import (command_grpc, command_pb2, from_frame, from_struct, from_value,
+                          state_grpc, state_pb2, to_struct, to_value, trajectory_grpc,
+                          trajectory_pb2, values_equal)
 
 # Generous limits: these bound how long a broken server can hang the suite;
 # a healthy one answers far sooner.
@@ -28,6 +29,12 @@ DEADLINE = 60.0
 CALL_TIMEOUT = 30.0
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
+
+# The frame server's defaults: few atoms, so that frames are small and
+# quick; a modest rate, so that a test sees a few frames in a fraction of a
+# second without flooding a slow machine.
+FRAME_SERVER_ATOMS = 5
+FRAME_SERVER_RATE = 20
 
 CHANNEL_OPTIONS = [
     ("grpc.max_receive_message_length", 64 * 1024 * 1024),
@@ -135,37 +142,33 @@ class Received:
         return f"<{self.at:.3f} {shown!r}{more}>"
 
 
-class Subscription:
-    """A SubscribeStateUpdates stream read on a thread of its own, keeping
-    every message and a mirror of the state."""
+class RecordedStream:
+    """A server stream read on a thread of its own, keeping every message
+    as `receive` turns it into a record; how it ended (`code`, `details`)
+    once it has. Subclasses keep whatever else they derive from the
+    messages, under the same lock."""
 
-    def __init__(self, channel, interval):
-        self.interval = interval
+    def __init__(self, call):
         self.messages = []
-        self.mirror = {}
         self.finished = False
         self.code = None
         self.details = None
         self._condition = threading.Condition()
-        stub = state_grpc.StateStub(channel)
-        self.requested_at = time.monotonic()
-        self.call = stub.SubscribeStateUpdates(
-            state_pb2.SubscribeStateUpdatesRequest(update_interval=interval))
+        self.call = call
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
+
+    def receive(self, message, at):
+        """The record of a message, kept in `messages`; called under the lock."""
+        raise NotImplementedError
 
     def _read(self):
         code, details = None, None
         try:
-            for update in self.call:
-                received = Received(time.monotonic(), from_struct(update.changed_keys))
+            for message in self.call:
+                at = time.monotonic()
                 with self._condition:
-                    self.messages.append(received)
-                    for key, value in received.changes.items():
-                        if value is None:
-                            self.mirror.pop(key, None)
-                        else:
-                            self.mirror[key] = value
+                    self.messages.append(self.receive(message, at))
                     self._condition.notify_all()
             code, details = grpc.StatusCode.OK, ""
         except grpc.RpcError as error:
@@ -193,11 +196,6 @@ class Subscription:
         self.wait(lambda s: len(s.messages) >= count, timeout, f"{count} messages")
         return self.snapshot_messages()[:count]
 
-    def wait_for_value(self, key, value, timeout=DEADLINE):
-        value = from_value(to_value(value))   # as it travels: integers are doubles
-        return self.wait(lambda s: key in s.mirror and values_equal(s.mirror[key], value),
-                         timeout, f"{key!r} = {value!r}")
-
     def wait_for_end(self, timeout=DEADLINE):
         self.wait(lambda s: s.finished, timeout, "the end of the stream")
         return self.code
@@ -206,13 +204,99 @@ class Subscription:
         with self._condition:
             return list(self.messages)
 
+    def cancel(self):
+        self.call.cancel()
+        self._thread.join(timeout=STOP_TIMEOUT)
+
+
+class Subscription(RecordedStream):
+    """A SubscribeStateUpdates stream, keeping every message and a mirror
+    of the state."""
+
+    def __init__(self, channel, interval):
+        self.interval = interval
+        self.mirror = {}
+        stub = state_grpc.StateStub(channel)
+        self.requested_at = time.monotonic()
+        super().__init__(stub.SubscribeStateUpdates(
+            state_pb2.SubscribeStateUpdatesRequest(update_interval=interval)))
+
+    def receive(self, update, at):
+        received = Received(at, from_struct(update.changed_keys))
+        for key, value in received.changes.items():
+            if value is None:
+                self.mirror.pop(key, None)
+            else:
+                self.mirror[key] = value
+        return received
+
+    def wait_for_value(self, key, value, timeout=DEADLINE):
+        value = from_value(to_value(value))   # as it travels: integers are doubles
+        return self.wait(lambda s: key in s.mirror and values_equal(s.mirror[key], value),
+                         timeout, f"{key!r} = {value!r}")
+
     def snapshot_mirror(self):
         with self._condition:
             return dict(self.mirror)
 
-    def cancel(self):
-        self.call.cancel()
-        self._thread.join(timeout=STOP_TIMEOUT)
+
+class ReceivedFrame:
+    """One streamed GetFrameResponse: when it arrived (monotonic seconds),
+    its index, its values (key -> Python value) and arrays (key -> (kind,
+    list))."""
+
+    def __init__(self, at, index, values, arrays):
+        self.at = at
+        self.index = index
+        self.values = values
+        self.arrays = arrays
+
+    @property
+    def keys(self):
+        return set(self.values) | set(self.arrays)
+
+    def __repr__(self):
+        return f"<{self.at:.3f} #{self.index} {sorted(self.keys)!r}>"
+
+
+class FrameSubscription(RecordedStream):
+    """A SubscribeFrames (or, with `latest`, SubscribeLatestFrames) stream,
+    keeping every frame and, as the reference client does, the merged
+    current frame: started afresh on index 0, each key replaced by newer
+    frames."""
+
+    def __init__(self, channel, interval, latest=False):
+        self.interval = interval
+        self.latest = latest
+        self.current = ReceivedFrame(0.0, None, {}, {})
+        stub = trajectory_grpc.TrajectoryServiceStub(channel)
+        method = stub.SubscribeLatestFrames if latest else stub.SubscribeFrames
+        self.requested_at = time.monotonic()
+        super().__init__(method(trajectory_pb2.GetFrameRequest(frame_interval=interval)))
+
+    def receive(self, response, at):
+        values, arrays = from_frame(response.frame)
+        received = ReceivedFrame(at, response.frame_index, values, arrays)
+        if received.index == 0:
+            self.current = ReceivedFrame(at, 0, {}, {})
+        self.current = ReceivedFrame(at, received.index, {**self.current.values, **values},
+                                     {**self.current.arrays, **arrays})
+        return received
+
+    def indices(self):
+        with self._condition:
+            return [frame.index for frame in self.messages]
+
+    def wait_for_index(self, index, after=0, timeout=DEADLINE):
+        """The first frame with `index` among the messages from position
+        `after` on."""
+        def found(s):
+            return next((frame for frame in s.messages[after:] if frame.index == index), None)
+        return self.wait(found, timeout, f"a frame with index {index} after message {after}")
+
+    def snapshot_current(self):
+        with self._condition:
+            return self.current
 
 
 # --- Peers -------------------------------------------------------------------
@@ -267,6 +351,12 @@ class Peer:
         self._subscriptions.append(subscription)
         return subscription
 
+    def subscribe_frames(self, interval=0.0, latest=False):
+        """SubscribeFrames, or with `latest` SubscribeLatestFrames."""
+        subscription = FrameSubscription(self.channel, interval, latest)
+        self._subscriptions.append(subscription)
+        return subscription
+
     def state(self):
         """The whole current state, read with a subscription of its own.
 
@@ -284,6 +374,17 @@ class Peer:
                     self.update(removals=[probe])
             first = subscription.wait_for_messages(1)[0]
             return {key: value for key, value in first.changes.items() if key != probe}
+        finally:
+            subscription.cancel()
+            self._subscriptions.remove(subscription)
+
+    def current_frame(self, timeout=DEADLINE):
+        """The server's merged current frame, as a new SubscribeLatestFrames
+        subscriber's first message. A server that has published no frame
+        sends none: this fails at the deadline."""
+        subscription = self.subscribe_frames(0.0, latest=True)
+        try:
+            return subscription.wait_for_messages(1, timeout)[0]
         finally:
             subscription.cancel()
             self._subscriptions.remove(subscription)
@@ -367,6 +468,15 @@ def server_argv(kind, bin_dir, port=0):
                 "--name", "interop"]
     return [sys.executable, str(Path(__file__).resolve().parent / "contract_server.py"),
             "--address", "127.0.0.1", "--port", str(port), "--name", "interop"]
+
+
+def frame_server_argv(bin_dir, atoms, rate, port=0):
+    """How to start our server publishing synthetic frames (`nanover-bench
+    frame-server`): a topology frame of `atoms` atoms with index 0, then
+    positions alone at `rate` frames a second, indices 1, 2, 3, ..., under
+    the playback commands."""
+    return [str(Path(bin_dir) / "nanover-bench"), "frame-server", "--address", "127.0.0.1",
+            "--port", str(port), "--atoms", str(atoms), "--rate", str(rate)]
 
 
 def child_environment():

@@ -7,8 +7,8 @@ environment variable NANOVER_INTEROP_STUBS, so child processes (the contract
 server) reuse it instead of generating their own; the process that made it
 removes it at exit.
 
-It also converts between Python values and google.protobuf.Value, and
-encodes hand-made (possibly hostile) protobuf bytes.
+It also converts between Python values and google.protobuf.Value (and
+frames: FrameData), and encodes hand-made (possibly hostile) protobuf bytes.
 """
 
 import atexit
@@ -27,6 +27,10 @@ PROTOS = REPOSITORY / "protos"
 PROTO_FILES = [
     "nanover/protocol/command/command_service.proto",
     "nanover/protocol/state/state_service.proto",
+    "nanover/protocol/array.proto",
+    "nanover/protocol/trajectory/frame.proto",
+    "nanover/protocol/trajectory/get_frame.proto",
+    "nanover/protocol/trajectory/trajectory_service.proto",
 ]
 STUBS_VARIABLE = "NANOVER_INTEROP_STUBS"
 
@@ -63,12 +67,18 @@ from nanover.protocol.command import command_service_pb2 as command_pb2  # noqa:
 from nanover.protocol.command import command_service_pb2_grpc as command_grpc  # noqa: E402
 from nanover.protocol.state import state_service_pb2 as state_pb2  # noqa: E402
 from nanover.protocol.state import state_service_pb2_grpc as state_grpc  # noqa: E402
+from nanover.protocol import array_pb2  # noqa: E402
+from nanover.protocol.trajectory import frame_pb2  # noqa: E402
+from nanover.protocol.trajectory import get_frame_pb2 as trajectory_pb2  # noqa: E402
+from nanover.protocol.trajectory import trajectory_service_pb2_grpc as trajectory_grpc  # noqa: E402
 
 # Re-exported: the generated modules, for every other file of the suite.
 __all__ = [
     "struct_pb2", "command_pb2", "command_grpc", "state_pb2", "state_grpc",
-    "COMMAND_SERVICE", "STATE_SERVICE", "METHODS",
+    "array_pb2", "frame_pb2", "trajectory_pb2", "trajectory_grpc",
+    "COMMAND_SERVICE", "STATE_SERVICE", "TRAJECTORY_SERVICE", "METHODS", "TRAJECTORY_METHODS",
     "to_value", "to_struct", "from_value", "from_struct", "values_equal", "float32",
+    "to_frame", "from_frame", "ARRAY_KINDS",
     "varint", "length_delimited", "nested_list_value", "struct_bytes",
     "update_state_request_bytes", "command_message_bytes",
 ]
@@ -81,6 +91,13 @@ METHODS = {
     "SubscribeStateUpdates": f"/{STATE_SERVICE}/SubscribeStateUpdates",
     "UpdateState": f"/{STATE_SERVICE}/UpdateState",
     "UpdateLocks": f"/{STATE_SERVICE}/UpdateLocks",
+}
+# Apart from METHODS: both are server streams that, once a request is
+# decoded, may go on sending for ever.
+TRAJECTORY_SERVICE = "nanover.protocol.trajectory.TrajectoryService"
+TRAJECTORY_METHODS = {
+    "SubscribeFrames": f"/{TRAJECTORY_SERVICE}/SubscribeFrames",
+    "SubscribeLatestFrames": f"/{TRAJECTORY_SERVICE}/SubscribeLatestFrames",
 }
 
 
@@ -156,6 +173,37 @@ def values_equal(left, right):
 def float32(number):
     """The number as the nearest 32-bit float, as a `float` field carries it."""
     return struct.unpack("<f", struct.pack("<f", number))[0]
+
+
+# --- Frames <-> Python ---------------------------------------------------------
+
+# The kinds of a ValueArray, by the name of its oneof field.
+ARRAY_KINDS = {"float": "float_values", "index": "index_values", "string": "string_values"}
+
+
+def to_frame(values=None, arrays=None):
+    """A FrameData from plain values (key -> Python value) and typed arrays
+    (key -> (kind, list), kind one of ARRAY_KINDS)."""
+    frame = frame_pb2.FrameData()
+    for key, python in (values or {}).items():
+        frame.values[key].CopyFrom(to_value(python))
+    for key, (kind, items) in (arrays or {}).items():
+        getattr(frame.arrays[key], ARRAY_KINDS[kind]).values.extend(items)
+    return frame
+
+
+def from_frame(frame):
+    """A FrameData as (values, arrays): key -> Python value, and key ->
+    (kind, list) with kind one of ARRAY_KINDS (None for an empty
+    ValueArray). Floats are 32-bit on the wire: they come back as the
+    doubles nearest those."""
+    kinds = {field: kind for kind, field in ARRAY_KINDS.items()}
+    values = {key: from_value(value) for key, value in frame.values.items()}
+    arrays = {}
+    for key, array in frame.arrays.items():
+        field = array.WhichOneof("values")
+        arrays[key] = (kinds[field], list(getattr(array, field).values)) if field else (None, [])
+    return values, arrays
 
 
 # --- Hand-made protobuf bytes ------------------------------------------------

@@ -15,6 +15,7 @@ import time
 import pytest
 
 from interop_harness import LineReader, wait_until
+from nanover_wire import float32
 
 CLI_TIMEOUT = 60
 
@@ -31,20 +32,26 @@ def nanover(bin_dir, contract_hub):
 
 
 @pytest.fixture
-def watch(bin_dir, contract_hub):
-    """Starts `nanover state watch` against the contract server; stops them all
-    at the end."""
+def background(bin_dir, contract_hub):
+    """Starts `nanover` against the contract server without waiting for it,
+    its output lines collected as they come; stops them all at the end."""
     readers = []
 
     def start(*arguments):
         reader = LineReader([str(bin_dir / "nanover"), "--address", "127.0.0.1",
-                             "--port", str(contract_hub.port), "state", "watch", *arguments])
+                             "--port", str(contract_hub.port), *arguments])
         readers.append(reader)
         return reader
 
     yield start
     for reader in readers:
         reader.close()
+
+
+@pytest.fixture
+def watch(background):
+    """Starts `nanover state watch` against the contract server."""
+    return lambda *arguments: background("state", "watch", *arguments)
 
 
 def ok(result):
@@ -61,6 +68,7 @@ def test_lists_commands_with_their_defaults_as_json(nanover):
         "interop/echo": {"a": 1, "b": "default"},
         "interop/fail": {},
         "interop/nothing": {},
+        "interop/publish-frame": {},
         "multiuser/radially-orient-origins": {"radius": 1},
     }
 
@@ -212,3 +220,118 @@ def test_a_server_that_is_not_there_exits_3(nanover):
         port = probe.getsockname()[1]
     result = nanover("commands", port=port)
     assert result.returncode == 3, result
+
+
+# --- Frames and interactions -----------------------------------------------------
+
+# Frames written from the contract: a water molecule's topology (index 0),
+# then what changes (indices 1 and 2), as `interop/publish-frame` arguments.
+TOPOLOGY = {
+    "index": 0,
+    "values": {"particle.count": 3, "residue.count": 1, "chain.count": 1},
+    "floats": {"particle.positions": [0.0, 0.0, 0.0, 0.0957, 0.0, 0.0, -0.024, 0.0927, 0.0]},
+    "indices": {"particle.elements": [8, 1, 1], "particle.residues": [0, 0, 0], "bond.pairs": [0, 1, 0, 2],
+                "residue.chains": [0]},
+    "strings": {"particle.names": ["O", "H1", "H2"], "residue.names": ["HOH"], "chain.names": ["A"]},
+}
+STEPS = [
+    {"index": 1, "values": {"system.simulation.time": 0.002},
+     "floats": {"particle.positions": [0.001, 0.0, 0.0, 0.0967, 0.0, 0.0, -0.023, 0.0927, 0.0]}},
+    {"index": 2, "values": {"system.simulation.time": 0.004, "energy.potential": -41.5},
+     "floats": {"particle.positions": [0.002, 0.001, 0.0, 0.0977, 0.001, 0.0, -0.022, 0.0937, 1e-5]}},
+]
+TOPOLOGY_KEYS = sorted([*TOPOLOGY["values"], *TOPOLOGY["floats"], *TOPOLOGY["indices"], *TOPOLOGY["strings"],
+                        "server.timestamp", "system.simulation.counter"])
+# The merged current frame after the steps.
+MERGED_KEYS = sorted({*TOPOLOGY_KEYS, *(key for step in STEPS for key in step["values"])})
+
+
+def publish(hub, *frames):
+    peer = hub.connect()
+    for frame in frames:
+        assert peer.run("interop/publish-frame", frame) == {}
+
+
+def as_float32(numbers):
+    return [float32(number) for number in numbers]
+
+
+def test_frames_get_on_a_server_that_published_none(nanover):
+    result = nanover("frames", "get", "--wait", "0.2")
+    assert json_output(result) == {"index": None, "particle_count": None, "values": {}, "arrays": {}}
+    assert "published none" in result.stderr
+
+
+def test_frames_get_prints_the_merged_current_frame(nanover, contract_hub):
+    publish(contract_hub, TOPOLOGY, *STEPS)
+    frame = json_output(nanover("frames", "get"))
+    assert frame["index"] == 2 and frame["particle_count"] == 3
+
+    values = frame["values"]
+    assert isinstance(values.pop("server.timestamp"), float)
+    assert values == {"particle.count": 3, "residue.count": 1, "chain.count": 1, "system.simulation.counter": 0,
+                      "system.simulation.time": 0.004, "energy.potential": -41.5}
+    arrays = frame["arrays"]
+    assert sorted(arrays) == sorted([*TOPOLOGY["floats"], *TOPOLOGY["indices"], *TOPOLOGY["strings"]])
+    assert as_float32(arrays.pop("particle.positions")) == as_float32(STEPS[1]["floats"]["particle.positions"])
+    assert arrays == {**TOPOLOGY["indices"], **TOPOLOGY["strings"]}
+
+
+def test_frames_watch_latest_prints_the_current_frame_then_newer_ones(background, contract_hub):
+    publish(contract_hub, TOPOLOGY, *STEPS)
+    watcher = background("frames", "watch", "--latest")
+    first = json.loads(watcher.wait_for_line(lambda line: True, what="the first line"))
+    assert first == {"index": 2, "keys": MERGED_KEYS, "particle_count": 3}
+
+    publish(contract_hub, {"index": 3, "floats": {"particle.positions": [0.0] * 9}})
+    line = watcher.wait_for_line(lambda line: json.loads(line)["index"] == 3, what="frame 3")
+    assert json.loads(line) == {"index": 3, "keys": ["particle.positions", "server.timestamp"],
+                                "particle_count": 3}
+
+    # A reset with an empty frame: nothing but what the server stamps on it.
+    publish(contract_hub, {"index": 0})
+    line = watcher.wait_for_line(lambda line: json.loads(line)["index"] == 0, what="the reset")
+    assert json.loads(line) == {"index": 0, "keys": ["server.timestamp", "system.simulation.counter"],
+                                "particle_count": None}
+    assert watcher.terminate() == 0
+    assert [json.loads(line)["index"] for line in watcher.lines] == [2, 3, 0]
+
+
+def test_frames_watch_prints_every_frame_in_full(background, contract_hub):
+    """The topology first (the current frame when the watch starts), then
+    each frame published after, in order, with what it changed and the
+    server's stamp."""
+    publish(contract_hub, TOPOLOGY)
+    watcher = background("frames", "watch", "--full")
+    first = json.loads(watcher.wait_for_line(lambda line: True, what="the first line"))
+    assert first["index"] == 0 and first["keys"] == TOPOLOGY_KEYS and first["particle_count"] == 3
+    assert first["values"]["system.simulation.counter"] == 0
+    assert first["arrays"]["particle.names"] == TOPOLOGY["strings"]["particle.names"]
+
+    publish(contract_hub, *STEPS)
+    watcher.wait_for_line(lambda line: json.loads(line)["index"] == 2, what="frame 2")
+    frames = [json.loads(line) for line in watcher.lines]
+    assert [frame["index"] for frame in frames] == [0, 1, 2]
+    for frame, step in zip(frames[1:], STEPS):
+        assert frame["keys"] == sorted([*step["values"], *step["floats"], "server.timestamp"])
+        assert as_float32(frame["arrays"]["particle.positions"]) == as_float32(step["floats"]["particle.positions"])
+        stamped = frame["values"].pop("server.timestamp")
+        assert isinstance(stamped, float)
+        assert frame["values"] == step["values"]
+    assert watcher.terminate() == 0
+
+
+def test_interact_holds_an_interaction_then_removes_it(background, contract_hub):
+    """`nanover interact` writes an interaction.<uuid> key with the
+    contract's fields (particles sorted and de-duplicated, the defaults
+    filled in) and removes it when stopped."""
+    watcher = contract_hub.connect().subscribe(0)
+    interacting = background("interact", "--particles", "2,0,2", "--position", "0.5,-1,2.25", "--seconds", "600")
+    key = interacting.wait_for_line(lambda line: True, what="the interaction's key")
+    assert key.startswith("interaction.")
+    value = watcher.wait(lambda s: s.mirror.get(key), what="the interaction")
+    assert value == {"position": [0.5, -1.0, 2.25], "particles": [0.0, 2.0], "interaction_type": "gaussian",
+                     "scale": 1.0, "mass_weighted": True, "reset_velocities": False, "max_force": 20000.0}
+
+    assert interacting.terminate() == 0
+    watcher.wait(lambda s: key not in s.mirror, what="the interaction's removal")

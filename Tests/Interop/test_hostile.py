@@ -5,8 +5,8 @@ Each gets an error status, and the server goes on serving."""
 import grpc
 import pytest
 
-from nanover_wire import (METHODS, command_message_bytes, nested_list_value,
-                          state_pb2, update_state_request_bytes)
+from nanover_wire import (METHODS, TRAJECTORY_METHODS, command_message_bytes, nested_list_value,
+                          state_pb2, trajectory_pb2, update_state_request_bytes)
 
 # Bytes no protobuf decoder accepts, whatever the message.
 INVALID = {
@@ -108,3 +108,66 @@ def test_a_moderately_nested_value_round_trips(hub):
         assert isinstance(value, list) and len(value) == 1
         value = value[0]
     assert value is None
+
+
+# --- The trajectory methods ------------------------------------------------------
+
+TRAJECTORY_CASES = [pytest.param(method, payload, id=f"{method}-{name}")
+                    for method in TRAJECTORY_METHODS for name, payload in INVALID.items()]
+
+
+@pytest.fixture(params=["frame-server", "swift", "contract"])
+def trajectory_server(request, start_hub, start_frame_server):
+    """A server with frames to send (our frame server), then the two hubs,
+    which have none."""
+    return start_frame_server() if request.param == "frame-server" else start_hub(request.param)
+
+
+def first_message_status(peer, method, payload):
+    """The status of a raw call of a frame stream, judged on its first
+    message: a message means the bytes were taken for a request (OK); an
+    error before any message is the error's code."""
+    stream = peer.raw_stream(TRAJECTORY_METHODS[method], payload)
+    try:
+        next(stream)
+    except StopIteration:
+        pass
+    except grpc.RpcError as error:
+        return error.code()
+    finally:
+        stream.cancel()
+    return grpc.StatusCode.OK
+
+
+def assert_still_serving_frames(server, peer):
+    if server.kind == "frame-server":
+        assert peer.current_frame().values["particle.count"] > 0
+        assert "simulations" in peer.run("playback/list")
+    else:
+        assert_still_serving(peer)
+
+
+@pytest.mark.parametrize("method, payload", TRAJECTORY_CASES)
+def test_bytes_that_are_not_a_frame_request_get_an_error_status(trajectory_server, method, payload):
+    """A frame stream decoded from such bytes would send frames (the frame
+    server) or stay open and silent (a hub, until the call's deadline): it
+    must end at once with an error status instead."""
+    peer = trajectory_server.connect()
+    code = first_message_status(peer, method, payload)
+    assert code in (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.INTERNAL), code
+    assert_still_serving_frames(trajectory_server, peer)
+    assert trajectory_server.process.running()
+
+
+@pytest.mark.parametrize("method", TRAJECTORY_METHODS)
+def test_a_raw_valid_frame_request_is_understood(frame_server, method):
+    """The control for the hostile frame requests: raw bytes of a real
+    request get a real frame."""
+    peer = frame_server.connect()
+    payload = trajectory_pb2.GetFrameRequest(frame_interval=0.25).SerializeToString()
+    stream = peer.raw_stream(TRAJECTORY_METHODS[method], payload)
+    try:
+        reply = trajectory_pb2.GetFrameResponse.FromString(next(stream))
+    finally:
+        stream.cancel()
+    assert reply.frame.values["particle.count"].number_value > 0
