@@ -58,6 +58,11 @@ private struct BytesAdapter<Bytes: GRPCContiguousBytes>: SwiftProtobufContiguous
 /// buffer.
 struct SubscriptionUpdateSerializer: MessageSerializer {
     func serialize<Bytes: GRPCContiguousBytes>(_ update: SubscriptionUpdate) throws -> Bytes {
+        Self.bytes(of: update)
+    }
+
+    /// The `StateUpdate` bytes of `update`.
+    static func bytes<Bytes: GRPCContiguousBytes>(of update: SubscriptionUpdate) -> Bytes {
         let entries = update.entries.map { $0.encoded(as: ProtobufStructEntry.self) }
         let entriesLength = entries.reduce(0) { $0 + $1.count }
         var bytes = Bytes(repeating: 0, count: ProtobufValueWriter.messageSize(entriesLength: entriesLength))

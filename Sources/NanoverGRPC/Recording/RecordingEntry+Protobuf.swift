@@ -1,0 +1,47 @@
+import NanoverCore
+import NanoverProtocol
+import SwiftProtobuf
+
+/// The gRPC protocol's messages in recording files: a `.traj` entry holds a
+/// `GetFrameResponse`, a `.state` entry a `StateUpdate` (a null value is a
+/// removal, as on the wire), as the reference writes them.
+extension RecordingEntry {
+    /// The frame this `.traj` entry holds.
+    ///
+    /// - Throws: `SwiftProtobuf.BinaryDecodingError` for bytes that are not
+    ///   a `GetFrameResponse`; ``NanoverValueError`` for a value nested too
+    ///   deeply.
+    public func recordedFrame() throws -> ReceivedFrame {
+        let response = try Nanover_Protocol_Trajectory_GetFrameResponse(serializedBytes: message)
+        return ReceivedFrame(index: response.frameIndex, frame: try Frame(protobuf: response.frame))
+    }
+
+    /// The state change this `.state` entry holds.
+    ///
+    /// - Throws: as ``recordedFrame()``, for a `StateUpdate`.
+    public func recordedStateChange() throws -> StateChange {
+        let update = try Nanover_Protocol_State_StateUpdate(serializedBytes: message)
+        return StateChange(protobufChangedKeys: try NanoverStruct(protobuf: update.changedKeys))
+    }
+
+    /// A `.traj` entry of `frame` at `timestamp` microseconds.
+    public static func frame(_ frame: PublishedFrame, at timestamp: UInt64) -> RecordingEntry {
+        RecordingEntry(timestamp: timestamp, message: frame.encoded(as: ProtobufFrameResponse.self))
+    }
+
+    /// A `.state` entry of `update` at `timestamp` microseconds.
+    public static func stateUpdate(_ update: SubscriptionUpdate, at timestamp: UInt64) -> RecordingEntry {
+        RecordingEntry(timestamp: timestamp, message: SubscriptionUpdateSerializer.bytes(of: update))
+    }
+}
+
+/// Microseconds since a recording started, on the monotonic clock: both
+/// files of a recording share one.
+struct RecordingClock: Sendable {
+    private let start = ContinuousClock.now
+
+    var microseconds: UInt64 {
+        let elapsed = start.duration(to: .now)
+        return UInt64(max(0, elapsed.components.seconds)) * 1_000_000 + UInt64(max(0, elapsed.components.attoseconds)) / 1_000_000_000_000
+    }
+}
