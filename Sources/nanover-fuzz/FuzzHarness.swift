@@ -39,19 +39,25 @@ final class FuzzHarness: @unchecked Sendable {
             let end = min(offset + length, input.count)
             let request = Array(input[offset..<end])
             offset = end
-            if kind & 3 == 3 {
+            switch kind % 5 {
+            case 4:
+                checkRecording(request)
+                continue
+            case 3:
                 checkJSON(request)
                 continue
-            }
-            if kind & 3 == 2 {
+            case 2:
                 checkFrame(request)
                 continue
+            default:
+                break
             }
-            if kind % 2 == 0, !service.plainReadingAgrees(request) {
+            let isUpdate = kind % 5 == 0
+            if isUpdate, !service.plainReadingAgrees(request) {
                 fatalError("the plain reader and swift-protobuf read \(request) differently")
             }
             do {
-                if try kind % 2 == 0 ? service.updateState(request) : service.updateLocks(request) {
+                if try isUpdate ? service.updateState(request) : service.updateLocks(request) {
                     accepted += 1
                 }
             } catch is RPCError {
@@ -92,6 +98,31 @@ final class FuzzHarness: @unchecked Sendable {
         else {
             fatalError("an interaction does not read back what it wrote for \(value)")
         }
+    }
+
+    /// Recording files: any bytes are read entry by entry or refused with a
+    /// recording error, and the one-pass index finds the very entries the
+    /// reader reads, cut short at the same place.
+    private func checkRecording(_ bytes: [UInt8]) {
+        var entries: [RecordingEntry] = []
+        var reader: RecordingReader
+        do {
+            reader = try RecordingReader(bytes: bytes)
+            while let entry = try reader.next() { entries.append(entry) }
+        } catch {
+            return
+        }
+        guard let index = try? RecordingIndex(bytes: bytes), index.count == entries.count,
+              index.endedEarly == reader.endedEarly,
+              (0..<index.count).allSatisfy({ (try? index.entry(at: $0)) == entries[$0] })
+        else {
+            fatalError("the recording index and reader disagree on \(bytes)")
+        }
+        for entry in entries {
+            _ = try? entry.recordedFrame()
+            _ = try? entry.recordedStateChange()
+        }
+        accepted += 1
     }
 
     /// Frames: whatever swift-protobuf reads as a `GetFrameResponse` is

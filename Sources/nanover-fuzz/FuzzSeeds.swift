@@ -1,3 +1,4 @@
+import NanoverCore
 import NanoverProtocol
 import SwiftProtobuf
 
@@ -35,10 +36,17 @@ enum FuzzSeeds {
         trajectory.frame.arrays["particle.elements"] = .with { $0.indexValues.values = [1, 8] }
         trajectory.frame.arrays["particle.names"] = .with { $0.stringValues.values = ["H", "O"] }
         seeds.append(frame(2, trajectory))
+        let trajectoryBytes: [UInt8] = (try? trajectory.serializedBytes()) ?? []
         let json = Array(#"{"i":-3,"u":18446744073709551615,"d":2.5e-3,"w":1.0,"s":"\u00e9\ud83c\udf89\n","b":{"$binary":"AQID"},"n":null,"l":[true,false,[],{}],"x":"NaN"}"#.utf8)
         seeds.append([3, UInt8(json.count >> 8 & 0xFF), UInt8(json.count & 0xFF)] + json)
         let interaction = Array(#"{"position":[0.5,1,"NaN"],"particles":[3,1,3],"interaction_type":"spring","scale":2,"mass_weighted":false,"reset_velocities":true,"max_force":"Infinity","label":"pull"}"#.utf8)
         seeds.append([3, UInt8(interaction.count >> 8 & 0xFF), UInt8(interaction.count & 0xFF)] + interaction)
+        var recording: [UInt8] = []
+        for number in [RecordingFormat.magicNumber, RecordingFormat.version, 1_000, 0, UInt64(trajectoryBytes.count)] {
+            for shift in stride(from: 0, to: 64, by: 8) { recording.append(UInt8(truncatingIfNeeded: number >> UInt64(shift))) }
+        }
+        recording += trajectoryBytes
+        seeds.append([4, UInt8(recording.count >> 8 & 0xFF), UInt8(recording.count & 0xFF)] + recording)
         return seeds
     }
 }

@@ -10,11 +10,12 @@ import ServiceLifecycle
 struct NanoverServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nanover-server",
-        abstract: "Run a NanoVer hub: the Command and State services on one port.",
+        abstract: "Run a NanoVer hub: the Command, State and Trajectory services on one port.",
         discussion: """
             On start it prints one line to standard output saying where it listens, \
             with the real port (also for --port 0). SIGINT or SIGTERM stops it cleanly: \
-            subscriptions receive their pending changes and end, and the state file is written.
+            subscriptions receive their pending changes and end, the state file is written, \
+            and a recording (--record) is left complete.
             """
     )
 
@@ -44,6 +45,9 @@ struct NanoverServerCommand: AsyncParsableCommand {
 
     @Option(help: "Threads to serve on, each carrying its share of the connections; 0 uses NIO's shared threads and Swift's pool.")
     var threads = NanoverServer.Configuration.defaultThreads
+
+    @Option(help: "Record the session's frames and state to PREFIX.traj and PREFIX.state, complete when the hub stops.")
+    var record: String?
 
     @Option(help: "Lowest level of log messages: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
@@ -90,6 +94,7 @@ struct NanoverServerCommand: AsyncParsableCommand {
         }
         try Multiuser.registerCommands(on: session)
         let persister = stateFile.map { StatePersister(engine: session.state, file: $0, logger: logger) }
+        let recorder = try record.map { try SessionRecorder(session: session, prefix: $0) }
 
         var configuration = NanoverServer.Configuration()
         configuration.logger = logger
@@ -104,7 +109,9 @@ struct NanoverServerCommand: AsyncParsableCommand {
         }
 
         let group = ServiceGroup(configuration: .init(
-            services: [HubService(server: server, persister: persister, logger: logger, onRunning: announce)],
+            // Stopped last first: the hub closes the session, which ends the
+            // recorder's streams once it has written everything.
+            services: (recorder.map { [$0] } ?? []) + [HubService(server: server, persister: persister, logger: logger, onRunning: announce)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

@@ -99,7 +99,7 @@ struct ClientProgramTests {
 
     @Test("every command has --help")
     func help() async throws {
-        for command in [[], ["commands"], ["run"], ["state"], ["state", "get"], ["state", "watch"], ["state", "set"], ["state", "remove"], ["lock"], ["unlock"], ["frames"], ["frames", "watch"], ["frames", "get"], ["interact"]] {
+        for command in [[], ["commands"], ["run"], ["state"], ["state", "get"], ["state", "watch"], ["state", "set"], ["state", "remove"], ["lock"], ["unlock"], ["frames"], ["frames", "watch"], ["frames", "get"], ["interact"], ["record"], ["recording"], ["recording", "info"]] {
             let outcome = try await run("nanover", command + ["--help"])
             #expect(outcome.status == 0, "nanover \(command.joined(separator: " ")) --help")
             #expect(outcome.output.contains("USAGE"))
