@@ -49,6 +49,9 @@ struct NanoverServerCommand: AsyncParsableCommand {
     @Option(help: "Record the session's frames and state to PREFIX.traj and PREFIX.state, complete when the hub stops.")
     var record: String?
 
+    @Option(parsing: .upToNextOption, help: "Play recordings: NAME.traj, NAME.state or both; repeat for more, played from the first, switched with playback/load and playback/next.")
+    var playback: [String] = []
+
     @Option(help: "Lowest level of log messages: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -95,6 +98,15 @@ struct NanoverServerCommand: AsyncParsableCommand {
         try Multiuser.registerCommands(on: session)
         let persister = stateFile.map { StatePersister(engine: session.state, file: $0, logger: logger) }
         let recorder = try record.map { try SessionRecorder(session: session, prefix: $0) }
+        var player: RecordingPlayer?
+        if !playback.isEmpty {
+            let recordings = try PlaybackRecording.grouping(playback)
+            let created = RecordingPlayer(recordings: recordings, session: session, decoder: ProtobufRecordingDecoder(), clock: EventLoopClock())
+            try created.check()
+            try created.registerCommands()
+            player = created
+            logger.info("playing recordings", metadata: ["recordings": "\(recordings.map(\.name))"])
+        }
 
         var configuration = NanoverServer.Configuration()
         configuration.logger = logger
@@ -109,9 +121,11 @@ struct NanoverServerCommand: AsyncParsableCommand {
         }
 
         let group = ServiceGroup(configuration: .init(
-            // Stopped last first: the hub closes the session, which ends the
-            // recorder's streams once it has written everything.
-            services: (recorder.map { [$0] } ?? []) + [HubService(server: server, persister: persister, logger: logger, onRunning: announce)],
+            // Stopped last first: playback stops, then the hub closes the
+            // session, which ends the recorder's streams once it has written
+            // everything.
+            services: (recorder.map { [$0] } ?? []) + [HubService(server: server, persister: persister, logger: logger, onRunning: announce)]
+                + (player.map { [PlaybackService(player: $0)] } ?? []),
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

@@ -25,6 +25,10 @@ public enum CommandError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Thrown by a handler whose caller gave arguments it cannot use; the
     /// caller gets `INVALID_ARGUMENT` with the message.
     case invalidArguments(String)
+    /// Thrown by a handler that cannot run in the state things are in (a
+    /// playback command with no recording loaded, say); the caller gets
+    /// `FAILED_PRECONDITION` with the message.
+    case cannotRunNow(String)
 
     public var description: String {
         switch self {
@@ -35,6 +39,8 @@ public enum CommandError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidValue(let name, let error):
             return "command \"\(name)\": \(error)"
         case .invalidArguments(let message):
+            return message
+        case .cannotRunNow(let message):
             return message
         }
     }

@@ -57,6 +57,8 @@ struct CommandService: RegistrableRPCService {
                 throw RPCError(code: .invalidArgument, message: "Unknown command: \"\(name)\"")
             case .invalidArguments(let message):
                 throw RPCError(code: .invalidArgument, message: "command \"\(name)\": \(message)")
+            case .cannotRunNow(let message):
+                throw RPCError(code: .failedPrecondition, message: "command \"\(name)\": \(message)")
             case .invalidValue, .alreadyRegistered:
                 // As the reference: a result that cannot be serialised is the
                 // caller's INVALID_ARGUMENT.

@@ -1,0 +1,231 @@
+import Synchronization
+
+/// Plays recordings through a session, as the reference's playback runner
+/// does: the entries of both files merged by timestamp and replayed in real
+/// time, ticking about 30 times a second, looping back to a reset at the
+/// end; under the `playback/*` commands (``registerCommands()``).
+///
+/// A reset publishes an empty frame with index 0, sets `scene` to identity
+/// and removes every key the recording's state ever sets. Each recorded
+/// frame is published with its recorded index (and nothing added to it:
+/// the reference leaks an `index` key into frames); each recorded state
+/// change is applied after every lock is cleared. Loading a recording
+/// first removes the keys of the users of the one before (`avatar.`,
+/// `playarea.`, `selection.`, `interaction.`, and `scene`) and clears every
+/// lock. Only one entry is held in memory at a time.
+public final class RecordingPlayer: Sendable {
+    /// The identity pose of the scene: position, rotation (x, y, z, w), scale.
+    public static let sceneIdentity: NanoverValue = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1]
+    static let sceneKey = "scene"
+    /// What loading another recording removes, besides `scene`.
+    public static let userKeyPrefixes = ["avatar.", "playarea.", "selection.", "interaction."]
+
+    private struct Playing {
+        var loaded: LoadedRecording?
+        var index = 0
+        var paused = false
+        /// Why nothing is loaded, when loading failed.
+        var failure: PlaybackError?
+    }
+
+    public let recordings: [PlaybackRecording]
+    public let session: NanoverSession
+    public let tickInterval: Duration
+    private let decoder: any RecordingDecoder
+    private let clock: any MonotonicClock
+    private let playing = Mutex(Playing())
+
+    /// A player of `recordings`, nothing loaded until ``run()`` or a
+    /// `playback/load`.
+    public init(
+        recordings: [PlaybackRecording], session: NanoverSession, decoder: any RecordingDecoder,
+        clock: any MonotonicClock = SystemClock(), tickInterval: Duration = .seconds(1.0 / 30)
+    ) {
+        self.recordings = recordings
+        self.session = session
+        self.decoder = decoder
+        self.clock = clock
+        self.tickInterval = tickInterval
+    }
+
+    /// Loads the first recording, then plays in real time until the task
+    /// is cancelled.
+    public func run() async {
+        if !recordings.isEmpty {
+            try? load(0)
+        }
+        var last = clock.now
+        var due = last
+        while !Task.isCancelled {
+            due += tickInterval
+            do {
+                try await clock.sleep(until: due)
+            } catch {
+                return
+            }
+            let now = clock.now
+            let elapsed = now - last
+            last = now
+            if due < now { due = now }
+            tick(elapsed: elapsed)
+        }
+    }
+
+    /// Opens every recording once, as loading would: what cannot be played
+    /// is found before anyone asks for it.
+    ///
+    /// - Throws: ``PlaybackError`` for the first that cannot.
+    public func check() throws(PlaybackError) {
+        for recording in recordings {
+            _ = try LoadedRecording(recording, decoder: decoder)
+        }
+    }
+
+    /// The name of the recording loaded, if any.
+    public var loadedName: String? {
+        playing.withLock { $0.loaded?.recording.name }
+    }
+
+    /// Whether playback is paused.
+    public var isPaused: Bool {
+        playing.withLock { $0.paused }
+    }
+
+    // MARK: Controls (what the commands call)
+
+    /// Loads the recording at `index` (modulo the number of recordings),
+    /// after clearing the users' keys and every lock, resets, and plays.
+    ///
+    /// - Throws: ``PlaybackError`` when its files cannot be read; nothing
+    ///   is loaded then.
+    public func load(_ index: Int) throws(PlaybackError) {
+        guard !recordings.isEmpty else { return }
+        let position = ((index % recordings.count) + recordings.count) % recordings.count
+        try playing.withLock { (playing) throws(PlaybackError) in
+            clearUsers()
+            playing.index = position
+            playing.paused = false
+            playing.loaded = nil
+            do throws(PlaybackError) {
+                playing.loaded = try LoadedRecording(recordings[position], decoder: decoder)
+                playing.failure = nil
+            } catch {
+                playing.failure = error
+                publishReset(changedKeys: [])
+                throw error
+            }
+            try reset(&playing)
+        }
+    }
+
+    /// Loads the next recording, looping after the last.
+    public func next() throws(PlaybackError) {
+        try load(playing.withLock { $0.index } + 1)
+    }
+
+    public func play() throws(CommandError) {
+        try withLoaded { playing in playing.paused = false }
+    }
+
+    public func pause() throws(CommandError) {
+        try withLoaded { playing in playing.paused = true }
+    }
+
+    /// Back to the start of the loaded recording.
+    public func reset() throws(CommandError) {
+        try withLoaded { (playing) throws(CommandError) in
+            do { try reset(&playing) } catch { throw .cannotRunNow("\(error)") }
+        }
+    }
+
+    /// Pauses, then plays exactly one entry (the first after a reset, at
+    /// the end).
+    public func step() throws(CommandError) {
+        try withLoaded { (playing) throws(CommandError) in
+            playing.paused = true
+            do {
+                if playing.loaded?.nextTime == nil {
+                    try reset(&playing)
+                }
+                if let (frame, change) = try playing.loaded?.takeNext() {
+                    try emit(frame, change)
+                }
+            } catch {
+                throw .cannotRunNow("\(error)")
+            }
+        }
+    }
+
+    // MARK: Playing
+
+    /// Plays what `elapsed` covers, unless paused; resets at the end.
+    package func tick(elapsed: Duration) {
+        let microseconds = UInt64(max(0, elapsed.components.seconds)) * 1_000_000
+            + UInt64(max(0, elapsed.components.attoseconds)) / 1_000_000_000_000
+        playing.withLock { playing in
+            guard !playing.paused, var loaded = playing.loaded else { return }
+            do throws(PlaybackError) {
+                let more = try loaded.advance(by: microseconds) { (frame, change) throws(PlaybackError) in try emit(frame, change) }
+                playing.loaded = loaded
+                if !more, loaded.hasEntries {
+                    try reset(&playing)
+                }
+            } catch {
+                // A recording that turns out unreadable midway stops, as
+                // the reference's does; loading again tries anew.
+                playing.failure = error
+                playing.loaded = nil
+                publishReset(changedKeys: [])
+            }
+        }
+    }
+
+    private func reset(_ playing: inout Playing) throws(PlaybackError) {
+        guard var loaded = playing.loaded else { return }
+        loaded.rewind()
+        playing.loaded = loaded
+        publishReset(changedKeys: loaded.changedKeys)
+    }
+
+    private func publishReset(changedKeys: Set<String>) {
+        try? session.frames.send(frameIndex: 0, frame: Frame())
+        try? session.state.update(StateChange(updates: [Self.sceneKey: Self.sceneIdentity], removals: changedKeys))
+    }
+
+    private func emit(_ frame: ReceivedFrame?, _ change: StateChange?) throws(PlaybackError) {
+        if let frame {
+            try? session.frames.send(frameIndex: frame.index, frame: frame.frame)
+        }
+        if let change {
+            session.state.clearLocks()
+            try? session.state.update(change)
+        }
+    }
+
+    private func clearUsers() {
+        let keys = session.state.copyState().keys.filter { key in
+            key == Self.sceneKey || Self.userKeyPrefixes.contains { key.hasPrefix($0) }
+        }
+        session.state.clearLocks()
+        try? session.state.update(StateChange(removals: Set(keys)))
+    }
+
+    private func withLoaded(_ body: (inout Playing) throws(CommandError) -> Void) throws(CommandError) {
+        try playing.withLock { (playing) throws(CommandError) in
+            guard playing.loaded != nil else {
+                if let failure = playing.failure {
+                    throw .cannotRunNow("no recording is loaded: \(failure)")
+                }
+                throw .cannotRunNow("no recording is loaded")
+            }
+            try body(&playing)
+        }
+    }
+}
+
+extension LoadedRecording {
+    /// Whether either file holds an entry.
+    var hasEntries: Bool {
+        (frames?.count ?? 0) + (state?.count ?? 0) > 0
+    }
+}

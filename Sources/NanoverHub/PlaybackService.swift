@@ -1,0 +1,41 @@
+import NanoverCore
+import ServiceLifecycle
+
+/// Plays recordings through the hub's session until a graceful shutdown.
+public struct PlaybackService: Service {
+    public let player: RecordingPlayer
+
+    public init(player: RecordingPlayer) {
+        self.player = player
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await player.run()
+        }
+    }
+}
+
+extension PlaybackRecording {
+    /// Recordings from paths given in a row: consecutive paths that share
+    /// their name but for the extension (`A.traj A.state`) make one.
+    ///
+    /// - Throws: ``PlaybackError/badPaths(_:)``.
+    public static func grouping(_ paths: [String]) throws(PlaybackError) -> [PlaybackRecording] {
+        var groups: [[String]] = []
+        for path in paths {
+            let stem = path.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
+            if let last = groups.last?.last,
+               last.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".") == stem {
+                groups[groups.count - 1].append(path)
+            } else {
+                groups.append([path])
+            }
+        }
+        var recordings: [PlaybackRecording] = []
+        for group in groups {
+            recordings.append(try PlaybackRecording(paths: group))
+        }
+        return recordings
+    }
+}
