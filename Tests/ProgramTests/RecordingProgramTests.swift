@@ -72,4 +72,58 @@ struct RecordingProgramTests {
         #expect(refused.errors.contains("not a NanoVer recording"))
         #expect(await hub.stop() == 0)
     }
+
+    @Test("a recording made with nanover record plays back through nanover-server --playback, under the playback commands")
+    func playBack() async throws {
+        let prefix = temporaryPrefix()
+        defer { for suffix in [".traj", ".state"] { try? FileManager.default.removeItem(atPath: prefix + suffix) } }
+        let source = try RunningProgram("nanover-bench", ["frame-server", "--port", "0", "--atoms", "3", "--rate", "50"])
+        let line = await source.waitForLine("the frame server says where it listens") { $0.contains("listening on") }
+        let port = try #require(line?.split(separator: ":").last.flatMap { Int($0) })
+        #expect(try await run("nanover", ["--port", String(port), "state", "set", "avatar.rec={\"name\":\"a\"}"]).status == 0)
+        #expect(try await run("nanover", ["--port", String(port), "record", prefix, "--seconds", "1"]).status == 0)
+        source.signal(SIGTERM)
+        #expect(await source.exitStatus() == 0)
+        let recorded = try await info(prefix + ".traj")
+        let first = try #require(recorded["first_index"]?.intValue), last = try #require(recorded["last_index"]?.intValue)
+
+        let hub = try await ServerProcess.start(["--playback", prefix + ".traj", prefix + ".state"])
+        let name = URL(fileURLWithPath: prefix).lastPathComponent
+        #expect(try NanoverJSON.value(from: try await hub.cli(["run", "playback/list"]).output) == ["simulations": [.string(name)]])
+        #expect(try await hub.cli(["run", "playback/pause"]).status == 0)
+        #expect(try await hub.cli(["run", "playback/reset"]).status == 0)
+        // The recording's first moments: its state (the avatar) and its
+        // first frame, one moment per step, in the order they arrived.
+        var frame: NanoverValue = [:]
+        for _ in 0..<2 where frame["particle_count"] == nil || frame["particle_count"] == .null {
+            #expect(try await hub.cli(["run", "playback/step"]).status == 0)
+            frame = try NanoverJSON.value(from: try await hub.cli(["frames", "get"]).output)
+        }
+        #expect(frame["index"]?.intValue == first, "the first recorded frame after a reset")
+        #expect(try NanoverJSON.value(from: try await hub.cli(["state", "get", "avatar.rec"]).output) == ["avatar.rec": ["name": "a"]])
+        #expect(frame["particle_count"] == 3)
+        #expect(frame["values"]?["index"] == nil)
+        #expect(try await hub.cli(["run", "playback/play"]).status == 0)
+        let watcher = try RunningProgram("nanover", ["--port", String(hub.port), "frames", "watch", "--latest"])
+        await waitUntil("playback moves on") {
+            watcher.outputLines.compactMap { try? NanoverJSON.value(from: $0)["index"]?.intValue }.contains { $0 > first && $0 <= last }
+        }
+        watcher.signal(SIGINT)
+        #expect(await watcher.exitStatus() == 0)
+        #expect(await hub.stop() == 0)
+    }
+
+    @Test("nanover-server refuses to start with a recording it cannot read, saying which")
+    func badPlayback() async throws {
+        let path = temporaryPrefix() + ".traj"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data("nonsense".utf8).write(to: URL(fileURLWithPath: path))
+        let outcome = try await run("nanover-server", ["--address", "127.0.0.1", "--port", "0", "--playback", path])
+        #expect(outcome.status != 0)
+        #expect(outcome.errors.contains("not a NanoVer recording"))
+        #expect(!outcome.output.contains("listening"))
+        let missing = try await run("nanover-server", ["--address", "127.0.0.1", "--port", "0", "--playback", "nowhere.traj"])
+        #expect(missing.status != 0)
+        #expect(missing.errors.contains("nowhere.traj"))
+    }
 }
