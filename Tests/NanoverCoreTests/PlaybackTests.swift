@@ -193,6 +193,31 @@ struct PlaybackTests {
         session.close()
     }
 
+    @Test("running, each entry is published when it is due: a 60 Hz recording replays at 60 Hz, not in pairs")
+    func replaysAtRecordedRate() async throws {
+        defer { cleanUp() }
+        let session = NanoverSession()
+        let clock = ManualClock()
+        let frames = (0..<4).map { (UInt64($0) * 16, #"{"index": \#($0 + 1), "values": {}}"#) }
+        let player = RecordingPlayer(
+            recordings: [try recording("fast", frames: frames, state: nil)], session: session, decoder: JSONRecordingDecoder(), clock: clock)
+        let running = Task { await player.run() }
+        await waitUntil("the first frame is out") { session.frames.currentFrame?.index == 1 && clock.sleeperCount == 1 }
+        for index in 2...3 {
+            clock.advance(by: .milliseconds(16))
+            await waitUntil("frame \(index) is out, alone") { session.frames.currentFrame?.index == UInt32(index) && clock.sleeperCount == 1 }
+        }
+        // The last frame, then at once the reset (counted) and the first
+        // frame again: the next loop.
+        clock.advance(by: .milliseconds(16))
+        await waitUntil("the loop starts again") {
+            session.frames.currentFrame?.frame.simulationCounter == 1 && session.frames.currentFrame?.index == 1 && clock.sleeperCount == 1
+        }
+        running.cancel()
+        await running.value
+        session.close()
+    }
+
     @Test("paths make a recording by their extensions, named after the first")
     func paths() throws {
         let recording = try PlaybackRecording(paths: ["/data/run.1.traj", "/data/run.1.state"])

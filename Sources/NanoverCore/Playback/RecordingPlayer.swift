@@ -2,8 +2,9 @@ import Synchronization
 
 /// Plays recordings through a session, as the reference's playback runner
 /// does: the entries of both files merged by timestamp and replayed in real
-/// time, ticking about 30 times a second, looping back to a reset at the
-/// end; under the `playback/*` commands (``registerCommands()``).
+/// time, each when it is due (the reference ticks 30 times a second, so a
+/// 60 Hz recording reaches its clients in pairs), looping back to a reset
+/// at the end; under the `playback/*` commands (``registerCommands()``).
 ///
 /// A reset publishes an empty frame with index 0, sets `scene` to identity
 /// and removes every key the recording's state ever sets. Each recorded
@@ -55,19 +56,19 @@ public final class RecordingPlayer: Sendable {
             try? load(0)
         }
         var last = clock.now
-        var due = last
         while !Task.isCancelled {
-            due += tickInterval
+            // Woken for the next entry when it is due, and at least every
+            // tick interval: a 60 Hz recording replays at 60 Hz, not in
+            // pairs at the reference's 30 ticks a second.
+            let wait = min(tickInterval, untilNextEntry ?? tickInterval)
             do {
-                try await clock.sleep(until: due)
+                try await clock.sleep(until: last + wait)
             } catch {
                 return
             }
             let now = clock.now
-            let elapsed = now - last
+            tick(elapsed: now - last)
             last = now
-            if due < now { due = now }
-            tick(elapsed: elapsed)
         }
     }
 
@@ -78,6 +79,15 @@ public final class RecordingPlayer: Sendable {
     public func check() throws(PlaybackError) {
         for recording in recordings {
             _ = try LoadedRecording(recording, decoder: decoder)
+        }
+    }
+
+    /// How long until the next entry is due; nil when paused or nothing is
+    /// loaded.
+    var untilNextEntry: Duration? {
+        playing.withLock { playing in
+            guard !playing.paused, let loaded = playing.loaded, let next = loaded.nextTime else { return nil }
+            return .microseconds(Int64(clamping: next > loaded.time ? next - loaded.time : 0))
         }
     }
 
