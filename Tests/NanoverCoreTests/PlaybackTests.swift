@@ -218,6 +218,30 @@ struct PlaybackTests {
         session.close()
     }
 
+    @Test("a recording loaded while running starts at its start: the time before the load is not played at once")
+    func loadWhileRunning() async throws {
+        defer { cleanUp() }
+        let session = NanoverSession()
+        let clock = ManualClock()
+        let frames = (0..<4).map { (UInt64($0) * 100, #"{"index": \#($0 + 1), "values": {}}"#) }
+        let player = RecordingPlayer(
+            recordings: [try recording("slow", frames: frames, state: nil)], session: session, decoder: JSONRecordingDecoder(), clock: clock)
+        let running = Task { await player.run() }
+        await waitUntil("the first frame is out") { session.frames.currentFrame?.index == 1 && clock.sleeperCount == 1 }
+        clock.advance(by: .milliseconds(50))
+        try player.load(0)
+        #expect(session.frames.currentFrame?.index == 0)
+        // The player wakes at 100 ms for what was due then; 50 ms have
+        // passed since the load, so only the new start's first frame is.
+        clock.advance(by: .milliseconds(60))
+        await waitUntil("the reloaded recording's first frame is out, alone") {
+            session.frames.currentFrame?.index == 1 && clock.sleeperCount == 1
+        }
+        running.cancel()
+        await running.value
+        session.close()
+    }
+
     @Test("paths make a recording by their extensions, named after the first")
     func paths() throws {
         let recording = try PlaybackRecording(paths: ["/data/run.1.traj", "/data/run.1.state"])

@@ -92,15 +92,19 @@ struct RecordingProgramTests {
         #expect(try NanoverJSON.value(from: try await hub.cli(["run", "playback/list"]).output) == ["simulations": [.string(name)]])
         #expect(try await hub.cli(["run", "playback/pause"]).status == 0)
         #expect(try await hub.cli(["run", "playback/reset"]).status == 0)
-        // The recording's first moments: its state (the avatar) and its
-        // first frame, one moment per step, in the order they arrived.
+        // The recording's first moments, one per step, in the order they
+        // arrived: its state (the avatar) and its first frame.
         var frame: NanoverValue = [:]
-        for _ in 0..<2 where frame["particle_count"] == nil || frame["particle_count"] == .null {
+        var avatar: NanoverValue = [:]
+        for _ in 0..<3 where frame["particle_count"]?.intValue == nil || avatar == [:] {
             #expect(try await hub.cli(["run", "playback/step"]).status == 0)
-            frame = try NanoverJSON.value(from: try await hub.cli(["frames", "get"]).output)
+            if frame["particle_count"]?.intValue == nil {
+                frame = try NanoverJSON.value(from: try await hub.cli(["frames", "get"]).output)
+            }
+            avatar = try NanoverJSON.value(from: try await hub.cli(["state", "get", "avatar.rec"]).output)
         }
         #expect(frame["index"]?.intValue == first, "the first recorded frame after a reset")
-        #expect(try NanoverJSON.value(from: try await hub.cli(["state", "get", "avatar.rec"]).output) == ["avatar.rec": ["name": "a"]])
+        #expect(avatar == ["avatar.rec": ["name": "a"]])
         #expect(frame["particle_count"] == 3)
         #expect(frame["values"]?["index"] == nil)
         #expect(try await hub.cli(["run", "playback/play"]).status == 0)

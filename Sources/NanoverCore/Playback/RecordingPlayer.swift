@@ -27,6 +27,10 @@ public final class RecordingPlayer: Sendable {
         var paused = false
         /// Why nothing is loaded, when loading failed.
         var failure: PlaybackError?
+        /// When the last reset happened, on the player's clock, until the
+        /// next tick: the time before it (loading included) is not the new
+        /// start's to play.
+        var resetAt: Duration?
     }
 
     public let recordings: [PlaybackRecording]
@@ -67,7 +71,14 @@ public final class RecordingPlayer: Sendable {
                 return
             }
             let now = clock.now
-            tick(elapsed: now - last)
+            // Played from the last reset if one came since the last tick: a
+            // recording loaded by a command starts at its start, not with
+            // the time its loading took played at once.
+            let reset = playing.withLock { playing in
+                defer { playing.resetAt = nil }
+                return playing.resetAt
+            }
+            tick(elapsed: now - max(last, reset ?? last))
             last = now
         }
     }
@@ -194,6 +205,7 @@ public final class RecordingPlayer: Sendable {
         guard var loaded = playing.loaded else { return }
         loaded.rewind()
         playing.loaded = loaded
+        playing.resetAt = clock.now
         publishReset(changedKeys: loaded.changedKeys)
     }
 
