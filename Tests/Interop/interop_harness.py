@@ -6,6 +6,7 @@ or a generous deadline passes, so a slow, loaded machine only makes the
 suite slower, never red.
 """
 
+import math
 import os
 import queue
 import signal
@@ -20,7 +21,7 @@ from pathlib import Path
 import grpc
 
 from nanover_wire import (command_grpc, command_pb2, from_frame, from_struct, from_value,
-                          state_grpc, state_pb2, to_struct, to_value, trajectory_grpc,
+                          float32, state_grpc, state_pb2, to_struct, to_value, trajectory_grpc,
                           trajectory_pb2, values_equal)
 
 # Generous limits: these bound how long a broken server can hang the suite;
@@ -477,6 +478,19 @@ def frame_server_argv(bin_dir, atoms, rate, port=0):
     the playback commands."""
     return [str(Path(bin_dir) / "nanover-bench"), "frame-server", "--address", "127.0.0.1",
             "--port", str(port), "--atoms", str(atoms), "--rate", str(rate)]
+
+
+def expected_positions(index, atoms=FRAME_SERVER_ATOMS):
+    """The positions of the frame server's frame `index`: atoms on a grid
+    0.3 nm apart (side ceil(sqrt(atoms))), moved by (0.01 cos 0.05 i,
+    0.01 sin 0.05 i, 0) for i >= 1; in 32-bit floats, as they travel."""
+    side = max(1, math.ceil(math.sqrt(atoms)))
+    dx, dy = (0.0, 0.0) if index == 0 else (0.01 * math.cos(0.05 * index), 0.01 * math.sin(0.05 * index))
+    positions = []
+    for atom in range(atoms):
+        positions += [float32(float32(atom % side * 0.3) + float32(dx)),
+                      float32(float32(atom // side * 0.3) + float32(dy)), 0.0]
+    return positions
 
 
 def child_environment():

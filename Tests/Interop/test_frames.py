@@ -16,7 +16,6 @@ through bounds a slow machine cannot break.
 """
 
 import json
-import math
 import subprocess
 import time
 
@@ -24,6 +23,7 @@ import grpc
 import pytest
 
 from interop_harness import FRAME_SERVER_ATOMS as ATOMS
+from interop_harness import expected_positions
 from nanover_wire import float32
 
 # Allowance for the server measuring its spacing on its own clock.
@@ -34,19 +34,6 @@ TOPOLOGY_KEYS = {"particle.count", "particle.elements", "particle.positions",
 POSITIONS_KEYS = {"particle.positions", "server.timestamp"}
 PLAYBACK_COMMANDS = {"playback/play", "playback/pause", "playback/step", "playback/reset",
                      "playback/list", "playback/load", "playback/next"}
-
-
-def expected_positions(index, atoms=ATOMS):
-    """Frame `index`'s positions: atoms on a grid 0.3 nm apart (side
-    ceil(sqrt(atoms))), moved by (0.01 cos 0.05 i, 0.01 sin 0.05 i, 0) for
-    i >= 1; in 32-bit floats, as they travel."""
-    side = max(1, math.ceil(math.sqrt(atoms)))
-    dx, dy = (0.0, 0.0) if index == 0 else (0.01 * math.cos(0.05 * index), 0.01 * math.sin(0.05 * index))
-    positions = []
-    for atom in range(atoms):
-        positions += [float32(float32(atom % side * 0.3) + float32(dx)),
-                      float32(float32(atom // side * 0.3) + float32(dy)), 0.0]
-    return positions
 
 
 def assert_positions_of(frame, index):
