@@ -46,7 +46,7 @@ struct PlaybackTests {
 
     private var water: (frames: [(UInt64, String)], state: [(UInt64, String)]) {
         (
-            [(0, #"{"index": 0, "values": {"topology": 1}}"#), (100, #"{"index": 1, "values": {"step": 1}}"#), (200, #"{"index": 2, "values": {"step": 2}}"#)],
+            [(0, #"{"index": 0, "values": {"topology": 1}}"#), (100, #"{"index": 1, "values": {"step": 1, "system.simulation.counter": 7}}"#), (200, #"{"index": 2, "values": {"step": 2}}"#)],
             [(100, #"{"updates": {"interaction.a": {"particles": [1]}, "scene": [1,1,1,0,0,0,1,2,2,2]}}"#), (150, #"{"removals": ["interaction.a"], "updates": {"selection.b": 1}}"#)]
         )
     }
@@ -72,6 +72,9 @@ struct PlaybackTests {
         player.tick(elapsed: .milliseconds(60))
         #expect(session.state.copyState()["interaction.a"] == nil && session.state.copyState()["selection.b"] == 1)
         #expect(session.frames.currentFrame?.frame.values["index"] == nil, "no index key leaks into frames")
+        // Two resets so far (the player's, then the recording's index 0):
+        // the hub's own count, not the recorded 7.
+        #expect(session.frames.currentFrame?.frame.simulationCounter == 1)
         frames.cancel()
         session.close()
     }

@@ -9,7 +9,8 @@ import Synchronization
 /// A reset publishes an empty frame with index 0, sets `scene` to identity
 /// and removes every key the recording's state ever sets. Each recorded
 /// frame is published with its recorded index (and nothing added to it:
-/// the reference leaks an `index` key into frames); each recorded state
+/// the reference leaks an `index` key into frames), without the recorded
+/// `system.simulation.counter`, which is the hub's own; each recorded state
 /// change is applied after every lock is cleared. Loading a recording
 /// first removes the keys of the users of the one before (`avatar.`,
 /// `playarea.`, `selection.`, `interaction.`, and `scene`) and clears every
@@ -215,7 +216,11 @@ public final class RecordingPlayer: Sendable {
     }
 
     private func emit(_ frame: ReceivedFrame?, _ change: StateChange?) throws(PlaybackError) {
-        if let frame {
+        if var frame {
+            // The counter of resets is this hub's: a recorded one (a
+            // recording's first frame carries its server's) would overwrite
+            // it in the merged frame.
+            frame.frame.values[FrameKey.simulationCounter] = nil
             try? session.frames.send(frameIndex: frame.index, frame: frame.frame)
         }
         if let change {
