@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GRPCCore
 import NanoverCore
 import NanoverGRPC
 import UnixSignals
@@ -43,9 +44,16 @@ struct FramesCommand: AsyncParsableCommand {
                     ? client.subscribeLatestFrames(interval: .seconds(interval))
                     : client.subscribeFrames(interval: .seconds(interval))
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { [full] in
-                        for try await received in stream {
-                            try StandardOutput.writeLine(FrameJSON.line(received, full: full, keys: true))
+                    group.addTask { [full, server = connection.server] in
+                        var printed = false
+                        do {
+                            for try await received in stream {
+                                try StandardOutput.writeLine(FrameJSON.line(received, full: full, keys: true))
+                                printed = true
+                            }
+                        } catch let error as RPCError where printed && error.code == .unavailable {
+                            // Reached, then lost: not "cannot reach".
+                            throw CLIFailure(.unreachable, "lost the server at \(server): \(error.message)")
                         }
                     }
                     group.addTask {

@@ -71,6 +71,17 @@ struct FrameProgramTests {
         #expect(await server.exitStatus() == 0)
     }
 
+    @Test("frames watch whose server dies says it lost the server, status 3")
+    func watchLosesServer() async throws {
+        let (server, port) = try await startFrameServer(atoms: 2, rate: 50)
+        let watcher = try RunningProgram("nanover", ["--port", String(port), "frames", "watch"])
+        await waitUntil("a frame is printed") { !watcher.outputLines.isEmpty || !watcher.isRunning }
+        server.signal(SIGKILL)
+        #expect(await watcher.exitStatus() == 3)
+        #expect(watcher.errors.contains("lost the server"), "\(watcher.errors)")
+        _ = await server.exitStatus()
+    }
+
     @Test("interact holds an interaction with the contract's fields for the given seconds, then removes it")
     func interact() async throws {
         let hub = try await ServerProcess.start()
