@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "NanoverProtocol", targets: ["NanoverProtocol"]),
         .library(name: "NanoverGRPC", targets: ["NanoverGRPC"]),
         .library(name: "NanoverTesting", targets: ["NanoverTesting"]),
+        .library(name: "NanoverMessagePack", targets: ["NanoverMessagePack"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
@@ -30,6 +31,8 @@ let package = Package(
             ]
         ),
         .target(name: "NanoverCore"),
+        .target(name: "NanoverMessagePack"),
+        .target(name: "NanoverWebSocket", dependencies: ["NanoverCore", "NanoverMessagePack"]),
         .target(name: "NanoverTesting", dependencies: ["NanoverCore"]),
         .target(
             name: "NanoverGRPC",
@@ -114,11 +117,17 @@ let package = Package(
                 "NanoverTesting",
                 "NanoverGRPC",
                 "NanoverProtocol",
+                "NanoverMessagePack",
+                "NanoverWebSocket",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
         .target(name: "NanoverTestSupport", dependencies: ["NanoverCore", "NanoverTesting", "SeededRandom"], path: "Tests/NanoverTestSupport"),
+        .testTarget(
+            name: "NanoverMessagePackTests",
+            dependencies: ["NanoverMessagePack", "NanoverWebSocket", "NanoverCore", "SeededRandom"]
+        ),
         .testTarget(
             name: "NanoverCoreTests",
             dependencies: [
@@ -152,6 +161,7 @@ let package = Package(
                 "nanover-server",
                 "nanover",
                 "nanover-bench",
+                "nanover-circle",
                 "NanoverCore",
                 "NanoverTestSupport",
             ]

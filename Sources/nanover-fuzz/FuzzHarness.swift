@@ -2,7 +2,9 @@ import Foundation
 import GRPCCore
 @_spi(Fuzzing) import NanoverCore
 @_spi(Fuzzing) import NanoverGRPC
+import NanoverMessagePack
 import NanoverProtocol
+import NanoverWebSocket
 import NanoverTesting
 import SwiftProtobuf
 
@@ -39,7 +41,10 @@ final class FuzzHarness: @unchecked Sendable {
             let end = min(offset + length, input.count)
             let request = Array(input[offset..<end])
             offset = end
-            switch kind % 5 {
+            switch kind % 6 {
+            case 5:
+                checkMessagePack(request)
+                continue
             case 4:
                 checkRecording(request)
                 continue
@@ -52,7 +57,7 @@ final class FuzzHarness: @unchecked Sendable {
             default:
                 break
             }
-            let isUpdate = kind % 5 == 0
+            let isUpdate = kind % 6 == 0
             if isUpdate, !service.plainReadingAgrees(request) {
                 fatalError("the plain reader and swift-protobuf read \(request) differently")
             }
@@ -98,6 +103,24 @@ final class FuzzHarness: @unchecked Sendable {
         else {
             fatalError("an interaction does not read back what it wrote for \(value)")
         }
+    }
+
+    /// MessagePack: any bytes are read or refused with their error; what is
+    /// read is written back to bytes that read as the same value, and a
+    /// value a session can hold maps back to the same MessagePack value.
+    private func checkMessagePack(_ bytes: [UInt8]) {
+        guard let value = try? MessagePackReader.value(from: bytes) else { return }
+        let written = MessagePackWriter.bytes(value)
+        guard let again = try? MessagePackReader.value(from: written), again == value,
+              MessagePackWriter.bytes(again) == written
+        else {
+            fatalError("MessagePack does not read back what it wrote for \(bytes)")
+        }
+        if let session = try? NanoverValue(messagePack: value),
+           (try? NanoverValue(messagePack: session.messagePackValue)).map({ NanoverJSON.string($0) == NanoverJSON.string(session) }) != true {
+            fatalError("a session value does not map back to itself for \(bytes)")
+        }
+        accepted += 1
     }
 
     /// Recording files: any bytes are read entry by entry or refused with a

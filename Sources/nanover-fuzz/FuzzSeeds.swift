@@ -47,6 +47,11 @@ enum FuzzSeeds {
         }
         recording += trajectoryBytes
         seeds.append([4, UInt8(recording.count >> 8 & 0xFF), UInt8(recording.count & 0xFF)] + recording)
+        // {"state": {"updates": {"a": [1, -1, 1.5, nil, true, "é", bin]}, "removals": ["b"]}}
+        let message: [UInt8] = [0x81, 0xA5] + Array("state".utf8) + [0x82, 0xA7] + Array("updates".utf8)
+            + [0x81, 0xA1, 0x61, 0x97, 0x01, 0xFF, 0xCB, 0x3F, 0xF8, 0, 0, 0, 0, 0, 0, 0xC0, 0xC3, 0xA2, 0xC3, 0xA9, 0xC4, 0x01, 0x07]
+            + [0xA8] + Array("removals".utf8) + [0x91, 0xA1, 0x62]
+        seeds.append([5, 0, UInt8(message.count)] + message)
         return seeds
     }
 }

@@ -1,0 +1,144 @@
+/// Reads MessagePack strictly: exactly one value filling the bytes, every
+/// length checked against the bytes left before anything is allocated,
+/// strings valid UTF-8, nesting bounded. Whatever the bytes, it returns a
+/// value or throws a ``MessagePackError``; it never traps.
+public struct MessagePackReader {
+    /// How deep arrays and maps may nest by default.
+    public static let defaultDepthLimit = 128
+
+    private let bytes: UnsafeRawBufferPointer
+    private var offset = 0
+    private let depthLimit: Int
+
+    /// The one value `bytes` holds.
+    ///
+    /// - Throws: ``MessagePackError``.
+    public static func value(from bytes: some Collection<UInt8>, depthLimit: Int = defaultDepthLimit) throws(MessagePackError) -> MessagePackValue {
+        let result = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(MessagePackError) in try value(from: UnsafeRawBufferPointer(buffer), depthLimit: depthLimit) }
+        } ?? Array(bytes).withUnsafeBytes { buffer in
+            Result { () throws(MessagePackError) in try value(from: buffer, depthLimit: depthLimit) }
+        }
+        return try result.get()
+    }
+
+    /// The one value the buffer holds.
+    ///
+    /// - Throws: ``MessagePackError``.
+    public static func value(from buffer: UnsafeRawBufferPointer, depthLimit: Int = defaultDepthLimit) throws(MessagePackError) -> MessagePackValue {
+        var reader = MessagePackReader(bytes: buffer, depthLimit: depthLimit)
+        let value = try reader.read(depth: 0)
+        guard reader.offset == buffer.count else { throw .trailingBytes(offset: reader.offset) }
+        return value
+    }
+
+    private init(bytes: UnsafeRawBufferPointer, depthLimit: Int) {
+        self.bytes = bytes
+        self.depthLimit = depthLimit
+    }
+
+    private mutating func read(depth: Int) throws(MessagePackError) -> MessagePackValue {
+        let start = offset
+        let lead = try byte()
+        switch lead {
+        case 0x00...0x7F: return .uint(UInt64(lead))
+        case 0x80...0x8F: return try map(count: Int(lead & 0x0F), depth: depth)
+        case 0x90...0x9F: return try array(count: Int(lead & 0x0F), depth: depth)
+        case 0xA0...0xBF: return try string(count: Int(lead & 0x1F), at: start)
+        case 0xC0: return .nil
+        case 0xC1: throw .reservedByte(offset: start)
+        case 0xC2: return .bool(false)
+        case 0xC3: return .bool(true)
+        case 0xC4: return .binary(try take(Int(try unsigned(1))))
+        case 0xC5: return .binary(try take(Int(try unsigned(2))))
+        case 0xC6: return .binary(try take(Int(try unsigned(4))))
+        case 0xC7: return try ext(count: Int(try unsigned(1)))
+        case 0xC8: return try ext(count: Int(try unsigned(2)))
+        case 0xC9: return try ext(count: Int(try unsigned(4)))
+        case 0xCA: return .float(Float(bitPattern: UInt32(try unsigned(4))))
+        case 0xCB: return .double(Double(bitPattern: try unsigned(8)))
+        case 0xCC: return .uint(try unsigned(1))
+        case 0xCD: return .uint(try unsigned(2))
+        case 0xCE: return .uint(try unsigned(4))
+        case 0xCF: return .uint(try unsigned(8))
+        case 0xD0: return .int(Int64(Int8(truncatingIfNeeded: try unsigned(1))))
+        case 0xD1: return .int(Int64(Int16(truncatingIfNeeded: try unsigned(2))))
+        case 0xD2: return .int(Int64(Int32(truncatingIfNeeded: try unsigned(4))))
+        case 0xD3: return .int(Int64(bitPattern: try unsigned(8)))
+        case 0xD4: return try ext(count: 1)
+        case 0xD5: return try ext(count: 2)
+        case 0xD6: return try ext(count: 4)
+        case 0xD7: return try ext(count: 8)
+        case 0xD8: return try ext(count: 16)
+        case 0xD9: return try string(count: Int(try unsigned(1)), at: start)
+        case 0xDA: return try string(count: Int(try unsigned(2)), at: start)
+        case 0xDB: return try string(count: Int(try unsigned(4)), at: start)
+        case 0xDC: return try array(count: Int(try unsigned(2)), depth: depth)
+        case 0xDD: return try array(count: Int(try unsigned(4)), depth: depth)
+        case 0xDE: return try map(count: Int(try unsigned(2)), depth: depth)
+        case 0xDF: return try map(count: Int(try unsigned(4)), depth: depth)
+        default: return .int(Int64(Int8(bitPattern: lead)))  // negative fixint, 0xE0...0xFF
+        }
+    }
+
+    private mutating func byte() throws(MessagePackError) -> UInt8 {
+        guard offset < bytes.count else { throw .truncated(offset: offset) }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    /// A big-endian unsigned integer of `count` bytes.
+    private mutating func unsigned(_ count: Int) throws(MessagePackError) -> UInt64 {
+        guard bytes.count - offset >= count else { throw .truncated(offset: offset) }
+        var value: UInt64 = 0
+        for index in offset..<offset + count {
+            value = value << 8 | UInt64(bytes[index])
+        }
+        offset += count
+        return value
+    }
+
+    private mutating func take(_ count: Int) throws(MessagePackError) -> [UInt8] {
+        guard bytes.count - offset >= count else { throw .truncated(offset: offset) }
+        defer { offset += count }
+        return Array(bytes[offset..<offset + count])
+    }
+
+    private mutating func string(count: Int, at start: Int) throws(MessagePackError) -> MessagePackValue {
+        guard bytes.count - offset >= count else { throw .truncated(offset: offset) }
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
+        guard let string = String(validating: slice, as: UTF8.self) else { throw .invalidUTF8(offset: start) }
+        offset += count
+        return .string(string)
+    }
+
+    private mutating func ext(count: Int) throws(MessagePackError) -> MessagePackValue {
+        let type = Int8(bitPattern: try byte())
+        return .ext(type, try take(count))
+    }
+
+    private mutating func array(count: Int, depth: Int) throws(MessagePackError) -> MessagePackValue {
+        guard depth < depthLimit else { throw .nestedTooDeeply(limit: depthLimit) }
+        // Every element takes at least a byte: a count beyond the bytes left
+        // is cut short before anything is reserved for it.
+        guard bytes.count - offset >= count else { throw .truncated(offset: offset) }
+        var elements: [MessagePackValue] = []
+        elements.reserveCapacity(count)
+        for _ in 0..<count {
+            elements.append(try read(depth: depth + 1))
+        }
+        return .array(elements)
+    }
+
+    private mutating func map(count: Int, depth: Int) throws(MessagePackError) -> MessagePackValue {
+        guard depth < depthLimit else { throw .nestedTooDeeply(limit: depthLimit) }
+        guard (bytes.count - offset) / 2 >= count else { throw .truncated(offset: offset) }
+        var entries: [(MessagePackValue, MessagePackValue)] = []
+        entries.reserveCapacity(count)
+        for _ in 0..<count {
+            let key = try read(depth: depth + 1)
+            entries.append((key, try read(depth: depth + 1)))
+        }
+        return .map(entries)
+    }
+}
