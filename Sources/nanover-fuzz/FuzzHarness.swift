@@ -107,8 +107,23 @@ final class FuzzHarness: @unchecked Sendable {
 
     /// MessagePack: any bytes are read or refused with their error; what is
     /// read is written back to bytes that read as the same value, and a
-    /// value a session can hold maps back to the same MessagePack value.
+    /// value a session can hold maps back to the same MessagePack value. As
+    /// a 2026 message, its state and frame are written back and read the
+    /// same.
     private func checkMessagePack(_ bytes: [UInt8]) {
+        if let message = try? IncomingMessage(bytes: bytes) {
+            // Compared as NanoVer JSON, in which NaN equals itself.
+            func text(_ change: StateChange?) -> String? {
+                change.map { NanoverJSON.string(.structure($0.updates)) + NanoverJSON.string(.list($0.removals.sorted().map(NanoverValue.string))) }
+            }
+            if let change = message.state, text((try? IncomingMessage(bytes: OutgoingMessage.state(change)))?.state) != text(change) {
+                fatalError("a 2026 state message does not read back what it wrote for \(bytes)")
+            }
+            if let frame = message.frame,
+               (try? IncomingMessage(bytes: OutgoingMessage.frame(index: frame.index, frame.frame)))?.frame.map({ Self.identical($0.frame, frame.frame) }) != true {
+                fatalError("a 2026 frame message does not read back what it wrote for \(bytes)")
+            }
+        }
         guard let value = try? MessagePackReader.value(from: bytes) else { return }
         let written = MessagePackWriter.bytes(value)
         guard let again = try? MessagePackReader.value(from: written), again == value,
