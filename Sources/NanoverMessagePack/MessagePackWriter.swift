@@ -50,12 +50,12 @@ public enum MessagePackWriter {
             writeHeader(count: data.count, fix: nil, fixLimit: 0, eight: 0xC4, sixteen: 0xC5, thirtyTwo: 0xC6, into: &bytes)
             bytes += data
         case .array(let elements):
-            writeHeader(count: elements.count, fix: 0x90, fixLimit: 16, eight: nil, sixteen: 0xDC, thirtyTwo: 0xDD, into: &bytes)
+            writeArrayHeader(count: elements.count, into: &bytes)
             for element in elements {
                 write(element, into: &bytes)
             }
         case .map(let entries):
-            writeHeader(count: entries.count, fix: 0x80, fixLimit: 16, eight: nil, sixteen: 0xDE, thirtyTwo: 0xDF, into: &bytes)
+            writeMapHeader(count: entries.count, into: &bytes)
             for (key, element) in entries {
                 write(key, into: &bytes)
                 write(element, into: &bytes)
@@ -73,6 +73,17 @@ public enum MessagePackWriter {
             bytes.append(UInt8(bitPattern: type))
             bytes += data
         }
+    }
+
+    /// Appends the header of a map of `count` entries, for writers that
+    /// append entries already encoded.
+    public static func writeMapHeader(count: Int, into bytes: inout [UInt8]) {
+        writeHeader(count: count, fix: 0x80, fixLimit: 16, eight: nil, sixteen: 0xDE, thirtyTwo: 0xDF, into: &bytes)
+    }
+
+    /// Appends the header of an array of `count` elements.
+    public static func writeArrayHeader(count: Int, into bytes: inout [UInt8]) {
+        writeHeader(count: count, fix: 0x90, fixLimit: 16, eight: nil, sixteen: 0xDC, thirtyTwo: 0xDD, into: &bytes)
     }
 
     private static func writeUnsigned(_ number: UInt64, into bytes: inout [UInt8]) {

@@ -74,3 +74,28 @@ struct WebSocketMessageTests {
         #expect(error?.description.contains(reason) == true, "\(error.map { "\($0)" } ?? "")")
     }
 }
+
+@Suite("NanoVer 2026 encodings shared by every connection")
+struct SharedEncodingTests {
+    @Test("a subscription update's state message is assembled from its entries' shared encodings and reads as the change")
+    func stateFromEntries() async throws {
+        let engine = StateEngine()
+        try engine.update(StateChange(updates: ["a": 1, "gone": 2, "nil": .null]))
+        let subscription = engine.subscribe()
+        let first = try #require(await subscription.next())
+        #expect(try IncomingMessage(bytes: OutgoingMessage.state(first)).state == StateChange(updates: ["a": 1, "gone": 2, "nil": .null]))
+        try engine.update(StateChange(updates: ["a": .uint(UInt64.max)], removals: ["gone"]))
+        let second = try #require(await subscription.next())
+        let read = try IncomingMessage(bytes: OutgoingMessage.state(second)).state
+        #expect(read == StateChange(updates: ["a": .uint(UInt64.max)], removals: ["gone"]))
+        subscription.cancel()
+        engine.close()
+    }
+
+    @Test("a published frame's 2026 message is made once and reads back")
+    func frameOnce() throws {
+        let published = PublishedFrame(index: 4, frame: Frame(arrays: [FrameKey.particlePositions: .floats([1, 2, 3])]))
+        let bytes = published.encoded(as: MessagePackFrameMessage.self)
+        #expect(try IncomingMessage(bytes: bytes).frame == ReceivedFrame(index: 4, frame: published.frame))
+    }
+}

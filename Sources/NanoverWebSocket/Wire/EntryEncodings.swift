@@ -1,0 +1,52 @@
+import NanoverCore
+import NanoverMessagePack
+
+/// A state entry in the 2026 form, made once per change however many
+/// connections are sent it: the MessagePack of its key and value for the
+/// `updates` map, or of its key alone for the `removals` list.
+public enum MessagePackStateEntry: StateEntryEncoding {
+    public struct Encoded: Sendable {
+        /// Whether the entry is a removal (a stored nil is an update).
+        public let isRemoval: Bool
+        public let bytes: [UInt8]
+    }
+
+    public static func encode(key: String, value: NanoverValue?) -> Encoded {
+        var bytes: [UInt8] = []
+        MessagePackWriter.write(.string(key), into: &bytes)
+        if let value {
+            MessagePackWriter.write(value.messagePackValue, into: &bytes)
+        }
+        return Encoded(isRemoval: value == nil, bytes: bytes)
+    }
+}
+
+/// A published frame as a 2026 frame message, made once per frame however
+/// many connections are sent it.
+public enum MessagePackFrameMessage: FrameEncoding {
+    public static func encode(index: UInt32, frame: Frame) -> [UInt8] {
+        OutgoingMessage.frame(index: index, frame)
+    }
+}
+
+extension OutgoingMessage {
+    /// The state message of a subscription update, assembled from its
+    /// entries' shared encodings: nothing is encoded per connection.
+    public static func state(_ update: SubscriptionUpdate) -> [UInt8] {
+        let entries = update.entries.map { $0.encoded(as: MessagePackStateEntry.self) }
+        let updates = entries.filter { !$0.isRemoval }
+        let removals = entries.filter(\.isRemoval)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(entries.reduce(32) { $0 + $1.bytes.count })
+        MessagePackWriter.writeMapHeader(count: 1, into: &bytes)
+        MessagePackWriter.write(.string("state"), into: &bytes)
+        MessagePackWriter.writeMapHeader(count: 2, into: &bytes)
+        MessagePackWriter.write(.string("updates"), into: &bytes)
+        MessagePackWriter.writeMapHeader(count: updates.count, into: &bytes)
+        for entry in updates { bytes += entry.bytes }
+        MessagePackWriter.write(.string("removals"), into: &bytes)
+        MessagePackWriter.writeArrayHeader(count: removals.count, into: &bytes)
+        for entry in removals { bytes += entry.bytes }
+        return bytes
+    }
+}
