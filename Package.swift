@@ -32,7 +32,18 @@ let package = Package(
         ),
         .target(name: "NanoverCore"),
         .target(name: "NanoverMessagePack"),
-        .target(name: "NanoverWebSocket", dependencies: ["NanoverCore", "NanoverMessagePack"]),
+        .target(
+            name: "NanoverWebSocket",
+            dependencies: [
+                "NanoverCore",
+                "NanoverMessagePack",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
         .target(name: "NanoverTesting", dependencies: ["NanoverCore"]),
         .target(
             name: "NanoverGRPC",
@@ -65,6 +76,7 @@ let package = Package(
                 "NanoverCore",
                 "NanoverGRPC",
                 "NanoverHub",
+                "NanoverWebSocket",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

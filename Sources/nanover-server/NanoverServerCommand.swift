@@ -4,6 +4,7 @@ import Logging
 import NanoverCore
 import NanoverGRPC
 import NanoverHub
+import NanoverWebSocket
 import ServiceLifecycle
 
 @main
@@ -46,6 +47,9 @@ struct NanoverServerCommand: AsyncParsableCommand {
     @Option(help: "Threads to serve on, each carrying its share of the connections; 0 uses NIO's shared threads and Swift's pool.")
     var threads = NanoverServer.Configuration.defaultThreads
 
+    @Option(help: "Also serve the NanoVer 2026 protocol (WebSocket + MessagePack) on this port, 0 for a free one; off unless given. First part: state, commands and frames.")
+    var wsPort: Int?
+
     @Option(help: "Record the session's frames and state to PREFIX.traj and PREFIX.state, complete when the hub stops.")
     var record: String?
 
@@ -58,6 +62,9 @@ struct NanoverServerCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else {
             throw ValidationError("--port must be between 0 and 65535")
+        }
+        if let wsPort, !(0...65535).contains(wsPort) {
+            throw ValidationError("--ws-port must be between 0 and 65535")
         }
         guard maxMessageBytes > 0 else {
             throw ValidationError("--max-message-bytes must be positive")
@@ -113,19 +120,38 @@ struct NanoverServerCommand: AsyncParsableCommand {
         configuration.maxRequestMessageBytes = maxMessageBytes
         configuration.threads = threads
         let server = try await NanoverServer.start(serving: session, address: address, port: port, configuration: configuration)
-        let line = "NanoVer server \"\(name)\" listening on \(Self.display(address)):\(server.port)\n"
-        let announce: @Sendable () -> Void = { [address, logger, port = server.port] in
+        var webSocket: NanoverWebSocketServer?
+        do {
+            if let wsPort {
+                var settings = NanoverWebSocketServer.Configuration()
+                settings.logger = logger
+                webSocket = try await NanoverWebSocketServer.start(serving: session, address: address, port: wsPort, configuration: settings)
+            }
+        } catch {
+            await server.close()
+            throw error
+        }
+        var line = "NanoVer server \"\(name)\" listening on \(Self.display(address)):\(server.port)\n"
+        if let webSocket {
+            line += "NanoVer 2026 (WebSocket) on ws://\(Self.display(address)):\(webSocket.port)\n"
+        }
+        let announce: @Sendable () -> Void = { [line, address, logger, port = server.port] in
             // Written straight out, unbuffered: scripts wait for this line.
             FileHandle.standardOutput.write(Data(line.utf8))
             logger.info("listening", metadata: ["address": "\(address)", "port": "\(port)"])
         }
 
+        // Stopped last first: playback stops, then the hub closes the
+        // session (which ends the WebSocket connections' streams and the
+        // recorder's, once each has sent or written everything), then the
+        // WebSocket listener and the recorder finish.
+        var services: [any Service] = []
+        if let recorder { services.append(recorder) }
+        if let webSocket { services.append(WebSocketService(server: webSocket)) }
+        services.append(HubService(server: server, persister: persister, logger: logger, onRunning: announce))
+        if let player { services.append(PlaybackService(player: player)) }
         let group = ServiceGroup(configuration: .init(
-            // Stopped last first: playback stops, then the hub closes the
-            // session, which ends the recorder's streams once it has written
-            // everything.
-            services: (recorder.map { [$0] } ?? []) + [HubService(server: server, persister: persister, logger: logger, onRunning: announce)]
-                + (player.map { [PlaybackService(player: $0)] } ?? []),
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
@@ -142,5 +168,16 @@ struct NanoverServerCommand: AsyncParsableCommand {
     /// An address as it goes before `:port`: IPv6 literals in brackets.
     private static func display(_ address: String) -> String {
         address.contains(":") && !address.hasPrefix("[") ? "[\(address)]" : address
+    }
+}
+
+/// The 2026 listener under the service group: closed once the hub has
+/// closed the session, which ends every connection's streams.
+struct WebSocketService: Service {
+    let server: NanoverWebSocketServer
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await server.close()
     }
 }

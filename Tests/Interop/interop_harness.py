@@ -98,6 +98,16 @@ class ServerProcess:
                 f"{self.argv[0]} did not start: stdout {line!r}, stderr {self.stderr_text()!r}")
         return int(line.strip().rsplit(":", 1)[1])
 
+    def next_line(self, timeout=START_TIMEOUT):
+        """The next line the program prints (after the one that gave the port)."""
+        try:
+            line = self._lines.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"{self.argv[0]} printed no further line in {timeout} s") from None
+        if line is None:
+            raise AssertionError(f"{self.argv[0]} ended: {self.stderr_text()!r}")
+        return line.strip()
+
     def running(self):
         return self.process.poll() is None
 

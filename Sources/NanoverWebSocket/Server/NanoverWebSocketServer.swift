@@ -1,0 +1,160 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+import NanoverCore
+import Synchronization
+
+/// Serves a session over the NanoVer 2026 protocol: WebSocket, one binary
+/// MessagePack message at a time (see ``IncomingMessage``).
+///
+/// Each connection gets the whole state first, then changes merged and
+/// paced at 30 a second at most; the frames (the merged frame first, with
+/// index 0, then the latest, merged, at 30 a second at most); and the
+/// replies to its commands. Its state changes are applied as the "no token"
+/// identity, so a key another client has locked refuses them. A text
+/// message, a message that is not a 2026 message, or one over the size
+/// limit closes the connection with a close code and the reason.
+///
+/// This is the first part of the 2026 adapter: client-registered commands,
+/// disconnect cleanup and the scene shim are still to come.
+public final class NanoverWebSocketServer: Sendable {
+    /// Settings of a server.
+    public struct Configuration: Sendable {
+        /// The largest message accepted, in bytes (the reference's: 128 MiB).
+        public var maxMessageBytes = 128 * 1024 * 1024
+        /// The minimum spacing of state and frame messages to a connection.
+        public var interval: Duration = .seconds(1.0 / 30.0)
+        public var logger = Logger(label: "nanover.websocket")
+
+        public init() {}
+    }
+
+    public let session: NanoverSession
+    /// The port it listens on (the real one when asked for 0).
+    public let port: Int
+    private let channel: NIOAsyncChannel<EventLoopFuture<WebSocketUpgrade>, Never>
+    private let accepting: Mutex<Task<Void, Never>?> = Mutex(nil)
+    private let connections = ConnectionRegistry()
+
+    private init(session: NanoverSession, port: Int, channel: NIOAsyncChannel<EventLoopFuture<WebSocketUpgrade>, Never>) {
+        self.session = session
+        self.port = port
+        self.channel = channel
+    }
+
+    /// Listens on `address` and `port` (0 for a free one) and serves
+    /// `session` until ``close()``.
+    public static func start(
+        serving session: NanoverSession, address: String, port: Int, configuration: Configuration = Configuration(),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> NanoverWebSocketServer {
+        let maxBytes = configuration.maxMessageBytes
+        let channel = try await ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: address, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let upgrader = NIOTypedWebSocketServerUpgrader<WebSocketUpgrade>(
+                        maxFrameSize: min(maxBytes, Int(UInt32.max)),
+                        shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture(HTTPHeaders()) },
+                        upgradePipelineHandler: { channel, _ in
+                            channel.eventLoop.makeCompletedFuture {
+                                try channel.pipeline.syncOperations.addHandler(NIOWebSocketFrameAggregator(
+                                    minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1 << 16, maxAccumulatedFrameSize: maxBytes))
+                                return WebSocketUpgrade.upgraded(try NIOAsyncChannel(wrappingChannelSynchronously: channel))
+                            }
+                        })
+                    return try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
+                        configuration: .init(upgradeConfiguration: NIOTypedHTTPServerUpgradeConfiguration(
+                            upgraders: [upgrader],
+                            notUpgradingCompletionHandler: { channel in
+                                channel.eventLoop.makeCompletedFuture {
+                                    // Not a WebSocket request: nothing to serve.
+                                    channel.close(promise: nil)
+                                    return WebSocketUpgrade.notUpgraded
+                                }
+                            })))
+                }
+            }
+        guard let boundPort = channel.channel.localAddress?.port else {
+            throw WebSocketServerError.couldNotListen
+        }
+        let server = NanoverWebSocketServer(session: session, port: boundPort, channel: channel)
+        server.startAccepting(configuration: configuration)
+        return server
+    }
+
+    private func startAccepting(configuration: Configuration) {
+        let channel = self.channel
+        let connections = self.connections
+        let session = self.session
+        // Kept here; close() ends and awaits it.
+        let task = Task<Void, Never> {
+            await withDiscardingTaskGroup { group in
+                _ = try? await channel.executeThenClose { inbound in
+                    for try await upgrade in inbound {
+                        group.addTask {
+                            guard case .upgraded(let socket)? = try? await upgrade.get() else { return }
+                            let connection = WebSocketConnection(socket: socket, session: session, configuration: configuration)
+                            let id = connections.add(connection)
+                            await connection.serve()
+                            connections.remove(id)
+                        }
+                    }
+                }
+            }
+        }
+        accepting.withLock { $0 = task }
+    }
+
+    /// How many WebSocket connections are open.
+    public var connectionCount: Int { connections.count }
+
+    /// Stops listening, ends every connection after sending what is due
+    /// (then a normal close), and waits for them. Idempotent.
+    public func close() async {
+        channel.channel.close(promise: nil)
+        connections.finishAll()
+        await accepting.withLock { $0 }?.value
+    }
+}
+
+/// What an HTTP connection became.
+enum WebSocketUpgrade: Sendable {
+    case upgraded(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>)
+    case notUpgraded
+}
+
+public enum WebSocketServerError: Error, Sendable {
+    case couldNotListen
+}
+
+/// The open connections, to end them on closing.
+final class ConnectionRegistry: Sendable {
+    private let state = Mutex((next: 0, connections: [Int: WebSocketConnection](), closing: false))
+
+    func add(_ connection: WebSocketConnection) -> Int {
+        let (id, closing) = state.withLock { state in
+            defer { state.next += 1 }
+            state.connections[state.next] = connection
+            return (state.next, state.closing)
+        }
+        if closing { connection.finish() }
+        return id
+    }
+
+    func remove(_ id: Int) {
+        _ = state.withLock { $0.connections.removeValue(forKey: id) }
+    }
+
+    var count: Int { state.withLock { $0.connections.count } }
+
+    func finishAll() {
+        let open = state.withLock { state in
+            state.closing = true
+            return Array(state.connections.values)
+        }
+        open.forEach { $0.finish() }
+    }
+}

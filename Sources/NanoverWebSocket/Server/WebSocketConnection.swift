@@ -1,0 +1,190 @@
+import Logging
+import NIOCore
+import NIOWebSocket
+import NanoverCore
+import NanoverMessagePack
+
+/// One 2026 client: its state and frame subscriptions, and what it sends.
+final class WebSocketConnection: Sendable {
+    let socket: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>
+    let session: NanoverSession
+    let configuration: NanoverWebSocketServer.Configuration
+    private let state: StateSubscription
+    private let frames: FrameSubscription
+
+    init(socket: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, session: NanoverSession, configuration: NanoverWebSocketServer.Configuration) {
+        self.socket = socket
+        self.session = session
+        self.configuration = configuration
+        state = session.state.subscribe(interval: configuration.interval)
+        frames = session.frames.subscribe(.latest, interval: configuration.interval)
+    }
+
+    /// Ends the connection once what is due has been sent.
+    func finish() {
+        state.finish()
+        frames.finish()
+    }
+
+    private enum Ending: Sendable {
+        /// The client left, or broke the protocol (already told).
+        case reader
+        /// A subscription ended: the hub is closing.
+        case writer
+    }
+
+    /// Serves the connection until either side ends it.
+    func serve() async {
+        let logger = configuration.logger
+        do {
+            try await socket.executeThenClose { inbound, outbound in
+                try await withThrowingTaskGroup(of: Ending.self) { group in
+                    group.addTask { [self] in
+                        await read(inbound, outbound)
+                        return .reader
+                    }
+                    group.addTask { [state, session] in
+                        // The whole state comes first, even when it is empty.
+                        if session.state.keyCount == 0 {
+                            try await outbound.write(Self.binary(OutgoingMessage.state(StateChange())))
+                        }
+                        for await update in state {
+                            try await outbound.write(Self.binary(OutgoingMessage.state(update)))
+                        }
+                        return .writer
+                    }
+                    group.addTask { [frames] in
+                        var first = true
+                        while let frame = try? await frames.next() {
+                            // A new client's first frame is the merged frame
+                            // since the last reset, with index 0.
+                            let bytes = first && frame.index != 0
+                                ? OutgoingMessage.frame(index: 0, frame.frame)
+                                : frame.encoded(as: MessagePackFrameMessage.self)
+                            first = false
+                            try await outbound.write(Self.binary(bytes))
+                        }
+                        return .writer
+                    }
+                    let ending = try await group.next()
+                    if ending == .writer {
+                        // The hub is closing: let the other writer finish
+                        // what is due, then say goodbye.
+                        if try await group.next() == .writer {
+                            try? await outbound.write(Self.close(.normalClosure, "the hub is closing"))
+                        }
+                    }
+                    group.cancelAll()
+                    state.cancel()
+                    frames.cancel()
+                }
+            }
+        } catch {
+            logger.debug("WebSocket connection ended", metadata: ["error": "\(error)"])
+        }
+        state.cancel()
+        frames.cancel()
+    }
+
+    /// Reads until the client leaves or breaks the protocol (told with a
+    /// close code and a reason).
+    private func read(
+        _ inbound: NIOAsyncChannelInboundStream<WebSocketFrame>, _ outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>
+    ) async {
+        await withDiscardingTaskGroup { commands in
+            do {
+                for try await frame in inbound {
+                    switch frame.opcode {
+                    case .binary:
+                        let message: IncomingMessage
+                        do {
+                            message = try IncomingMessage(bytes: frame.unmaskedData.readableBytesView)
+                        } catch {
+                            try? await outbound.write(Self.close(.unacceptableData, "\(error)"))
+                            return
+                        }
+                        take(message, outbound: outbound, commands: &commands)
+                    case .text:
+                        try? await outbound.write(Self.close(.unacceptableData, "NanoVer messages are binary MessagePack"))
+                        return
+                    case .ping:
+                        try await outbound.write(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))
+                    case .connectionClose:
+                        var data = frame.unmaskedData
+                        let code = data.readSlice(length: 2) ?? ByteBuffer()
+                        try? await outbound.write(WebSocketFrame(fin: true, opcode: .connectionClose, data: code))
+                        return
+                    default:
+                        continue
+                    }
+                }
+            } catch {
+                configuration.logger.debug("WebSocket read ended", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Applies a message in the protocol's order: state, commands, frame.
+    private func take(
+        _ message: IncomingMessage, outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>, commands: inout DiscardingTaskGroup
+    ) {
+        if let change = message.state {
+            do {
+                try session.state.update(change)
+            } catch {
+                // The protocol has no reply for a refused change.
+                configuration.logger.debug("WebSocket state change refused", metadata: ["error": "\(error)"])
+            }
+        }
+        for command in message.commands {
+            guard case .request(let name, let arguments, let echo) = command else {
+                configuration.logger.debug("client-registered commands are not supported yet", metadata: ["command": "\(command)"])
+                continue
+            }
+            commands.addTask { [session] in
+                let reply: [UInt8]
+                do {
+                    let result = name == Self.listCommand ? Self.list(session.commands) : try await session.commands.run(name, arguments: arguments)
+                    // A command that returns nothing answers nil, as the
+                    // reference's do (the registry gives an empty result).
+                    reply = OutgoingMessage.response(echo: echo, result: result.isEmpty ? nil : result)
+                } catch {
+                    reply = OutgoingMessage.exception(echo: echo, message: "\(error)")
+                }
+                try? await outbound.write(Self.binary(reply))
+            }
+        }
+        if let frame = message.frame {
+            do {
+                try session.frames.send(frameIndex: frame.index, frame: frame.frame)
+            } catch {
+                configuration.logger.debug("WebSocket frame refused", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// The command every 2026 hub answers: the commands and their defaults.
+    static let listCommand = "commands/list"
+
+    private static func list(_ registry: CommandRegistry) -> NanoverStruct {
+        let commands = registry.commands.sorted { $0.key < $1.key }
+        var list: NanoverStruct = [listCommand: .structure([:])]
+        var entries: [NanoverValue] = [["name": .string(listCommand), "arguments": .structure([:])]]
+        for (name, registration) in commands where name != listCommand {
+            list[name] = .structure(registration.defaultArguments)
+            entries.append(["name": .string(name), "arguments": .structure(registration.defaultArguments)])
+        }
+        return ["list": .structure(list), "commands": .list(entries)]
+    }
+
+    private static func binary(_ bytes: [UInt8]) -> WebSocketFrame {
+        WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes))
+    }
+
+    private static func close(_ code: WebSocketErrorCode, _ reason: String) -> WebSocketFrame {
+        var data = ByteBuffer()
+        data.write(webSocketErrorCode: code)
+        data.writeString(String(reason.utf8.prefix(120)) ?? "")
+        return WebSocketFrame(fin: true, opcode: .connectionClose, data: data)
+    }
+}
