@@ -176,3 +176,21 @@ def test_closing_the_hub_ends_each_connection_normally(both):
             while True:
                 socket.recv(timeout=DEADLINE)
         assert closed.value.rcvd.code == 1000
+
+
+def test_a_departed_user_leaves_nothing_behind(both):
+    """When a 2026 connection ends, the keys of the user it said it was (by
+    its first avatar key) go, by whole dotted segment, with the
+    interactions it owned; others' keys stay."""
+    hub, url = both
+    peer = hub.connect()
+    assert peer.set("foo.u12", 1)
+    with connect(url) as socket:
+        receive(socket)
+        send(socket, {"state": {"updates": {
+            "avatar.u1": {"name": "a"}, "playarea.u1": [], "selection.u1.3": {}, "interaction.mine": {"owner": {"id": "u1"}},
+            "interaction.theirs": {"owner": {"id": "u2"}},
+        }}})
+        wait_until(lambda: "selection.u1.3" in peer.state(), what="the user's keys")
+    wait_until(lambda: "avatar.u1" not in peer.state(), what="the departed user's keys removed")
+    assert set(peer.state()) == {"foo.u12", "interaction.theirs"}

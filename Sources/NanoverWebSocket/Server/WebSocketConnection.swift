@@ -3,6 +3,7 @@ import NIOCore
 import NIOWebSocket
 import NanoverCore
 import NanoverMessagePack
+import Synchronization
 
 /// One 2026 client: its state and frame subscriptions, and what it sends.
 final class WebSocketConnection: Sendable {
@@ -11,6 +12,8 @@ final class WebSocketConnection: Sendable {
     let configuration: NanoverWebSocketServer.Configuration
     private let state: StateSubscription
     private let frames: FrameSubscription
+    /// The user this client said it was, by its first `avatar.<id>` key.
+    private let userID = Mutex<String?>(nil)
 
     init(socket: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, session: NanoverSession, configuration: NanoverWebSocketServer.Configuration) {
         self.socket = socket
@@ -84,6 +87,21 @@ final class WebSocketConnection: Sendable {
         }
         state.cancel()
         frames.cancel()
+        removeDepartedUser()
+    }
+
+    /// Removes, in one change, what the departed user left: a headset that
+    /// crashes must not leave its avatar and interactions behind. (The
+    /// reference matches the id as a substring; we match whole segments.)
+    private func removeDepartedUser() {
+        guard let id = userID.withLock({ $0 }) else { return }
+        let keys = DepartedUser.keys(of: id, in: session.state.copyState())
+        guard !keys.isEmpty else { return }
+        do {
+            try session.state.update(StateChange(removals: keys))
+        } catch {
+            configuration.logger.debug("could not remove a departed user's keys", metadata: ["user": "\(id)", "error": "\(error)"])
+        }
     }
 
     /// Reads until the client leaves or breaks the protocol (told with a
@@ -129,6 +147,11 @@ final class WebSocketConnection: Sendable {
         _ message: IncomingMessage, outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>, commands: inout DiscardingTaskGroup
     ) {
         if let change = message.state {
+            if let id = change.updates.keys.lazy.compactMap(DepartedUser.userID(fromKey:)).first {
+                userID.withLock { known in
+                    if known == nil { known = id }
+                }
+            }
             do {
                 try session.state.update(change)
             } catch {
