@@ -194,3 +194,13 @@ def test_a_departed_user_leaves_nothing_behind(both):
         wait_until(lambda: "selection.u1.3" in peer.state(), what="the user's keys")
     wait_until(lambda: "avatar.u1" not in peer.state(), what="the departed user's keys removed")
     assert set(peer.state()) == {"foo.u12", "interaction.theirs"}
+
+
+def test_the_scene_shim_writes_transform_simulation_too(both):
+    hub, url = both
+    peer = hub.connect()
+    with connect(url) as socket:
+        receive(socket)
+        send(socket, {"state": {"updates": {"scene": [0, 0, 0, 0, 0, 0, 1, 1.5, 1.5, 1.5]}}})
+        wait_until(lambda: "transform.simulation" in peer.state(), what="the shim's key")
+        assert peer.state()["transform.simulation"] == {"transform": [0, 0, 0, 0, 0, 0, 1, -1.5, 1.5, 1.5], "parent": "root"}

@@ -116,3 +116,20 @@ struct DepartedUserTests {
         #expect(DepartedUser.userID(fromKey: "avatar.") == nil && DepartedUser.userID(fromKey: "scene") == nil)
     }
 }
+
+@Suite("The scene shim")
+struct SceneShimTests {
+    @Test("writing scene also writes transform.simulation with scale x negated, and the other way round")
+    func bothWays() {
+        let scene: NanoverValue = [1, 2, 3, 0, 0, 0, 1, 2, 2, 2]
+        let mirrored: NanoverValue = [1, 2, 3, 0, 0, 0, 1, -2, 2, 2]
+        let fromScene = SceneShim.extend(StateChange(updates: ["scene": scene]))
+        #expect(fromScene.updates["transform.simulation"] == ["transform": mirrored, "parent": "root"])
+        let fromTransform = SceneShim.extend(StateChange(updates: ["transform.simulation": ["transform": mirrored, "parent": "root"]]))
+        #expect(fromTransform.updates["scene"] == scene)
+        let both = StateChange(updates: ["scene": scene, "transform.simulation": "left alone"])
+        #expect(SceneShim.extend(both) == both)
+        let odd = StateChange(updates: ["scene": [1, 2, 3]])
+        #expect(SceneShim.extend(odd) == odd)
+    }
+}

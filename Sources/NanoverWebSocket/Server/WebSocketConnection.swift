@@ -153,7 +153,7 @@ final class WebSocketConnection: Sendable {
                 }
             }
             do {
-                try session.state.update(change)
+                try session.state.update(SceneShim.extend(change))
             } catch {
                 // The protocol has no reply for a refused change.
                 configuration.logger.debug("WebSocket state change refused", metadata: ["error": "\(error)"])
