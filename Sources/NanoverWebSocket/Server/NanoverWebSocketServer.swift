@@ -17,8 +17,11 @@ import Synchronization
 /// message, a message that is not a 2026 message, or one over the size
 /// limit closes the connection with a close code and the reason.
 ///
-/// This is the first part of the 2026 adapter: client-registered commands,
-/// disconnect cleanup and the scene shim are still to come.
+/// Frames a client publishes are numbered by the hub (a reset stays 0, then
+/// 1, 2, ...) and reach every subscriber of either protocol. When a
+/// connection ends, the keys of the user it named are removed; writing
+/// `scene` also writes `transform.simulation`. Client-registered commands
+/// are still to come.
 public final class NanoverWebSocketServer: Sendable {
     /// Settings of a server.
     public struct Configuration: Sendable {
@@ -89,6 +92,7 @@ public final class NanoverWebSocketServer: Sendable {
         let channel = self.channel
         let connections = self.connections
         let session = self.session
+        let numbering = FrameNumbering()
         // Kept here; close() ends and awaits it.
         let task = Task<Void, Never> {
             await withDiscardingTaskGroup { group in
@@ -96,7 +100,7 @@ public final class NanoverWebSocketServer: Sendable {
                     for try await upgrade in inbound {
                         group.addTask {
                             guard case .upgraded(let socket)? = try? await upgrade.get() else { return }
-                            let connection = WebSocketConnection(socket: socket, session: session, configuration: configuration)
+                            let connection = WebSocketConnection(socket: socket, session: session, configuration: configuration, numbering: numbering)
                             let id = connections.add(connection)
                             await connection.serve()
                             connections.remove(id)

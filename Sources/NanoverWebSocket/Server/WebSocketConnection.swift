@@ -10,13 +10,18 @@ final class WebSocketConnection: Sendable {
     let socket: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>
     let session: NanoverSession
     let configuration: NanoverWebSocketServer.Configuration
+    private let numbering: FrameNumbering
     private let state: StateSubscription
     private let frames: FrameSubscription
     /// The user this client said it was, by its first `avatar.<id>` key.
     private let userID = Mutex<String?>(nil)
 
-    init(socket: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, session: NanoverSession, configuration: NanoverWebSocketServer.Configuration) {
+    init(
+        socket: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, session: NanoverSession,
+        configuration: NanoverWebSocketServer.Configuration, numbering: FrameNumbering
+    ) {
         self.socket = socket
+        self.numbering = numbering
         self.session = session
         self.configuration = configuration
         state = session.state.subscribe(interval: configuration.interval)
@@ -179,7 +184,7 @@ final class WebSocketConnection: Sendable {
         }
         if let frame = message.frame {
             do {
-                try session.frames.send(frameIndex: frame.index, frame: frame.frame)
+                try session.frames.send(frameIndex: numbering.number(frame.index), frame: frame.frame)
             } catch {
                 configuration.logger.debug("WebSocket frame refused", metadata: ["error": "\(error)"])
             }
