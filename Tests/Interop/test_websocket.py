@@ -205,3 +205,41 @@ def test_the_scene_shim_writes_transform_simulation_too(both):
         send(socket, {"state": {"updates": {"scene": [0, 0, 0, 0, 0, 0, 1, 1.5, 1.5, 1.5]}}})
         wait_until(lambda: "transform.simulation" in peer.state(), what="the shim's key")
         assert peer.state()["transform.simulation"] == {"transform": [0, 0, 0, 0, 0, 0, 1, -1.5, 1.5, 1.5], "parent": "root"}
+
+
+def test_commands_a_2026_client_registers_run_on_it_from_both_protocols(both):
+    """A registered command runs on its client when a gRPC or another 2026
+    client calls it: the hub sends a request with its own id and passes the
+    answer (or the exception) back; the command goes when its client does."""
+    import threading
+    hub, url = both
+    peer = hub.connect()
+    with connect(url) as owner, connect(url) as caller:
+        receive(owner)
+        receive(caller)
+        send(owner, {"command": {"register": {"name": "greet", "arguments": {"who": "nobody"}}}})
+        wait_until(lambda: "greet" in peer.commands(), what="the registered command listed over gRPC")
+        assert peer.commands()["greet"] == {"who": "nobody"}
+
+        def answer(count):
+            for _ in range(count):
+                request = receive_until(owner, lambda m: "command" in m, "a request")["command"]["request"]
+                assert isinstance(request["id"], int)
+                who = request["arguments"]["who"]
+                if who == "fail":
+                    send(owner, {"command": {"request": request, "exception": "cannot greet"}})
+                else:
+                    send(owner, {"command": {"request": request, "response": {"greeting": f"hi {who}"}}})
+
+        answering = threading.Thread(target=answer, args=(3,))
+        answering.start()
+        assert peer.run("greet", {"who": "grpc"}) == {"greeting": "hi grpc"}
+        request = {"name": "greet", "arguments": {"who": "ws"}, "id": 1}
+        send(caller, {"command": {"request": request}})
+        reply = receive_until(caller, lambda m: "command" in m, "the reply")["command"]
+        assert reply == {"request": request, "response": {"greeting": "hi ws"}}
+        with pytest.raises(Exception) as failed:
+            peer.run("greet", {"who": "fail"})
+        assert "cannot greet" in str(failed.value)
+        answering.join(DEADLINE)
+    wait_until(lambda: "greet" not in peer.commands(), what="the command removed with its client")

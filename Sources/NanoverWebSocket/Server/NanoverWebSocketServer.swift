@@ -20,8 +20,8 @@ import Synchronization
 /// Frames a client publishes are numbered by the hub (a reset stays 0, then
 /// 1, 2, ...) and reach every subscriber of either protocol. When a
 /// connection ends, the keys of the user it named are removed; writing
-/// `scene` also writes `transform.simulation`. Client-registered commands
-/// are still to come.
+/// `scene` also writes `transform.simulation`. A command a client registers
+/// runs on it, whoever calls it, until it leaves.
 public final class NanoverWebSocketServer: Sendable {
     /// Settings of a server.
     public struct Configuration: Sendable {

@@ -13,6 +13,8 @@ final class WebSocketConnection: Sendable {
     private let numbering: FrameNumbering
     private let state: StateSubscription
     private let frames: FrameSubscription
+    /// The commands this client registered.
+    private let clientCommands: ClientCommands
     /// The user this client said it was, by its first `avatar.<id>` key.
     private let userID = Mutex<String?>(nil)
 
@@ -22,6 +24,7 @@ final class WebSocketConnection: Sendable {
     ) {
         self.socket = socket
         self.numbering = numbering
+        self.clientCommands = ClientCommands(registry: session.commands)
         self.session = session
         self.configuration = configuration
         state = session.state.subscribe(interval: configuration.interval)
@@ -46,6 +49,7 @@ final class WebSocketConnection: Sendable {
         let logger = configuration.logger
         do {
             try await socket.executeThenClose { inbound, outbound in
+                clientCommands.attach(outbound)
                 try await withThrowingTaskGroup(of: Ending.self) { group in
                     group.addTask { [self] in
                         await read(inbound, outbound)
@@ -92,6 +96,7 @@ final class WebSocketConnection: Sendable {
         }
         state.cancel()
         frames.cancel()
+        clientCommands.end()
         removeDepartedUser()
     }
 
@@ -165,8 +170,23 @@ final class WebSocketConnection: Sendable {
             }
         }
         for command in message.commands {
-            guard case .request(let name, let arguments, let echo) = command else {
-                configuration.logger.debug("client-registered commands are not supported yet", metadata: ["command": "\(command)"])
+            let name: String, arguments: NanoverStruct, echo: MessagePackValue
+            switch command {
+            case .request(let requested, let given, let request):
+                (name, arguments, echo) = (requested, given, request)
+            case .register(let registered, let defaults, _, _):
+                do {
+                    try clientCommands.register(registered, defaultArguments: defaults)
+                } catch {
+                    configuration.logger.debug("a client's command was not registered", metadata: ["command": "\(registered)", "error": "\(error)"])
+                }
+                continue
+            case .response(let request, let result):
+                let fields = result.structValue ?? (result.isNull ? [:] : ["result": result])
+                clientCommands.answer(echo: request, result: .success(fields))
+                continue
+            case .exception(let request, let message):
+                clientCommands.answer(echo: request, result: .failure(.failed(message)))
                 continue
             }
             commands.addTask { [session] in
