@@ -46,21 +46,7 @@ extension PlainProtobufReader {
                 continue
             }
             var entry = try nested()
-            var key = ""
-            var number: Double?
-            while let (part, partType) = try entry.field() {
-                if part == 1, partType == 2 {
-                    key = try entry.string()
-                } else if part == 2, partType == 2 {
-                    var value = try entry.nested()
-                    // google.protobuf.Value: number_value is field 2, a double.
-                    while let (valueField, valueType) = try value.field() {
-                        if valueField == 2, valueType == 1 { number = try value.double() } else { try value.skip(valueType) }
-                    }
-                } else {
-                    try entry.skip(partType)
-                }
-            }
+            let (key, number) = try entry.keyAndNumber()
             if key == "server.timestamp" { found = number }
         }
         return found

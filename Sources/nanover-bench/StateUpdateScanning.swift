@@ -51,28 +51,36 @@ extension PlainProtobufReader {
         var found: [Double?] = Array(repeating: nil, count: names.count)
         // Value.struct_value is field 5.
         try forEachEntry(ofStructField: 5) { (entry: inout PlainProtobufReader) throws(NotPlain) in
-            var key = ""
-            var number: Double?
-            while let (part, partType) = try entry.field() {
-                if part == 1, partType == 2 {
-                    key = try entry.string()
-                } else if part == 2, partType == 2 {
-                    var value = try entry.nested()
-                    while let (valueField, valueType) = try value.field() {
-                        if valueField == 2, valueType == 1 {
-                            number = try value.double()
-                        } else {
-                            try value.skip(valueType)
-                        }
-                    }
-                } else {
-                    try entry.skip(partType)
-                }
-            }
+            let (key, number) = try entry.keyAndNumber()
             if let index = names.firstIndex(of: key) {
                 found[index] = number
             }
         }
         return found
+    }
+
+    /// The key of the map entry (of a `Struct` or a `FrameData`'s values)
+    /// whose body this reader holds, and its `google.protobuf.Value`'s
+    /// number (field 2, a double), if it holds one.
+    mutating func keyAndNumber() throws(NotPlain) -> (key: String, number: Double?) {
+        var key = ""
+        var number: Double?
+        while let (part, partType) = try field() {
+            if part == 1, partType == 2 {
+                key = try string()
+            } else if part == 2, partType == 2 {
+                var value = try nested()
+                while let (valueField, valueType) = try value.field() {
+                    if valueField == 2, valueType == 1 {
+                        number = try value.double()
+                    } else {
+                        try value.skip(valueType)
+                    }
+                }
+            } else {
+                try skip(partType)
+            }
+        }
+        return (key, number)
     }
 }
