@@ -43,26 +43,17 @@ struct FramesCommand: AsyncParsableCommand {
                 let stream = latest
                     ? client.subscribeLatestFrames(interval: .seconds(interval))
                     : client.subscribeFrames(interval: .seconds(interval))
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { [full, server = connection.server] in
-                        var printed = false
-                        do {
-                            for try await received in stream {
-                                try StandardOutput.writeLine(FrameJSON.line(received, full: full, keys: true))
-                                printed = true
-                            }
-                        } catch let error as RPCError where printed && error.code == .unavailable {
-                            // Reached, then lost: not "cannot reach".
-                            throw CLIFailure(.unreachable, "lost the server at \(server): \(error.message)")
+                try await untilSignalled(signals) { [full, server = connection.server] in
+                    var printed = false
+                    do {
+                        for try await received in stream {
+                            try StandardOutput.writeLine(FrameJSON.line(received, full: full, keys: true))
+                            printed = true
                         }
+                    } catch let error as RPCError where printed && error.code == .unavailable {
+                        // Reached, then lost: not "cannot reach".
+                        throw CLIFailure(.unreachable, "lost the server at \(server): \(error.message)")
                     }
-                    group.addTask {
-                        for await _ in signals {
-                            return
-                        }
-                    }
-                    try await group.next()
-                    group.cancelAll()
                 }
             }
         }

@@ -54,13 +54,8 @@ struct InteractCommand: AsyncParsableCommand {
                 throw CLIFailure(.refused, "refused: the server did not take the interaction")
             }
             try StandardOutput.writeLine(key)
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { [seconds] in try? await Task.sleep(for: .seconds(seconds)) }
-                group.addTask {
-                    for await _ in signals { return }
-                }
-                await group.next()
-                group.cancelAll()
+            try await untilSignalled(signals) { [seconds] in
+                try? await Task.sleep(for: .seconds(seconds))
             }
             try await client.stopInteraction(key)
         }

@@ -57,19 +57,10 @@ struct StateCommand: AsyncParsableCommand {
             try await connection.withClient(callTimeout: false) { client in
                 let changes = client.stateChanges()
                 client.subscribeAllStateUpdates(interval: .seconds(interval))
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        for try await change in changes {
-                            try printLine(change)
-                        }
+                try await untilSignalled(signals) {
+                    for try await change in changes {
+                        try printLine(change)
                     }
-                    group.addTask {
-                        for await _ in signals {
-                            return
-                        }
-                    }
-                    try await group.next()
-                    group.cancelAll()
                 }
             }
         }
