@@ -84,8 +84,7 @@ public final class FramePublisher: Sendable {
             try value.validate()
         }
         var frame = frame
-        let now = clock.now.components
-        frame.values[FrameKey.serverTimestamp] = .double(Double(now.seconds) + Double(now.attoseconds) * 1e-18)
+        frame.values[FrameKey.serverTimestamp] = .double(clock.now.inSeconds)
         let waiters: [CheckedContinuation<Void, Never>] = storage.withLock { storage in
             guard !storage.closed else { return [] }
             if frameIndex == 0 {

@@ -182,8 +182,7 @@ public final class RecordingPlayer: Sendable {
 
     /// Plays what `elapsed` covers, unless paused; resets at the end.
     package func tick(elapsed: Duration) {
-        let microseconds = UInt64(max(0, elapsed.components.seconds)) * 1_000_000
-            + UInt64(max(0, elapsed.components.attoseconds)) / 1_000_000_000_000
+        let microseconds = elapsed.wholeMicroseconds
         playing.withLock { playing in
             guard !playing.paused, var loaded = playing.loaded else { return }
             do throws(PlaybackError) {

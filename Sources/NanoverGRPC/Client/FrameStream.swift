@@ -37,7 +37,7 @@ public final class FrameStream: AsyncSequence, Sendable {
     /// Starts reading from the server; called once by the client.
     func start(client: NanoverClient, onEnd: @escaping @Sendable () -> Void) {
         let request = Nanover_Protocol_Trajectory_GetFrameRequest.with {
-            $0.frameInterval = Float(Double(interval.components.seconds) + Double(interval.components.attoseconds) * 1e-18)
+            $0.frameInterval = Float(interval.inSeconds)
         }
         let trajectory = client.trajectoryClient
         let options = client.streamOptions()

@@ -30,7 +30,7 @@ extension NanoverClient {
             if let current, current.isActive {
                 return current
             }
-            let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) * 1e-18
+            let seconds = interval.inSeconds
             let loop = MirrorSubscriptionLoop(client: self, interval: Float(seconds), policy: resubscribe)
             let subscription = MirrorSubscription(interval: interval, loop: loop)
             current = subscription

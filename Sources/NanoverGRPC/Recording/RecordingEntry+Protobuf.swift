@@ -41,7 +41,6 @@ struct RecordingClock: Sendable {
     private let start = ContinuousClock.now
 
     var microseconds: UInt64 {
-        let elapsed = start.duration(to: .now)
-        return UInt64(max(0, elapsed.components.seconds)) * 1_000_000 + UInt64(max(0, elapsed.components.attoseconds)) / 1_000_000_000_000
+        start.duration(to: .now).wholeMicroseconds
     }
 }

@@ -45,8 +45,7 @@ extension LockChange {
     var protobufValue: Google_Protobuf_Value {
         switch self {
         case .acquire(let duration):
-            let (seconds, attoseconds) = duration.components
-            return Google_Protobuf_Value(numberValue: Double(seconds) + Double(attoseconds) * 1e-18)
+            return Google_Protobuf_Value(numberValue: duration.inSeconds)
         case .acquireIndefinitely:
             return Google_Protobuf_Value(numberValue: .infinity)
         case .release:
