@@ -120,13 +120,7 @@ extension Frame {
             case .binary(let bytes):
                 return .floats(try words(key, bytes).map(Float.init(bitPattern:)))
             case .array(let elements):
-                var floats: [Float] = []
-                floats.reserveCapacity(elements.count)
-                for element in elements {
-                    guard let number = Self.number(element) else { throw .badPackedValue(key: key) }
-                    floats.append(Float(number))
-                }
-                return .floats(floats)
+                return .floats(try floats(key, elements))
             default:
                 throw .badPackedValue(key: key)
             }
@@ -139,12 +133,7 @@ extension Frame {
                 indices = isBytes ? bytes.map(UInt32.init) : try words(key, bytes)
             case .array(let elements):
                 if PackedFrameKeys.bytesAsFloats.contains(key) {
-                    var floats: [Float] = []
-                    for element in elements {
-                        guard let number = Self.number(element) else { throw .badPackedValue(key: key) }
-                        floats.append(Float(number))
-                    }
-                    return .floats(floats)
+                    return .floats(try floats(key, elements))
                 }
                 indices = []
                 indices.reserveCapacity(elements.count)
@@ -168,6 +157,17 @@ extension Frame {
             return .strings(strings)
         }
         return nil
+    }
+
+    /// A flat array of numbers as floats.
+    private static func floats(_ key: String, _ elements: [MessagePackValue]) throws(FrameMessageError) -> [Float] {
+        var floats: [Float] = []
+        floats.reserveCapacity(elements.count)
+        for element in elements {
+            guard let number = Self.number(element) else { throw .badPackedValue(key: key) }
+            floats.append(Float(number))
+        }
+        return floats
     }
 
     /// Little-endian 32-bit words.
