@@ -24,9 +24,7 @@ extension PlaybackRecording {
     public static func grouping(_ paths: [String]) throws(PlaybackError) -> [PlaybackRecording] {
         var groups: [[String]] = []
         for path in paths {
-            let stem = path.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
-            if let last = groups.last?.last,
-               last.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".") == stem {
+            if let last = groups.last?.last, withoutExtension(last) == withoutExtension(path) {
                 groups[groups.count - 1].append(path)
             } else {
                 groups.append([path])

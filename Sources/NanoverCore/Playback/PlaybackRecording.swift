@@ -24,8 +24,12 @@ public struct PlaybackRecording: Sendable, Hashable {
             throw .badPaths(paths)
         }
         let fileName = first.split(separator: "/").last.map(String.init) ?? first
-        let stem = fileName.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
-        self.init(name: stem, framesPath: frames.first, statePath: state.first)
+        self.init(name: Self.withoutExtension(fileName), framesPath: frames.first, statePath: state.first)
+    }
+
+    /// A path without its last extension: `run.1.traj` is `run.1`.
+    package static func withoutExtension(_ path: String) -> String {
+        path.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
     }
 }
 
