@@ -33,7 +33,12 @@ extension OutgoingMessage {
     /// The state message of a subscription update, assembled from its
     /// entries' shared encodings: nothing is encoded per connection.
     public static func state(_ update: SubscriptionUpdate) -> [UInt8] {
-        let entries = update.entries.map { $0.encoded(as: MessagePackStateEntry.self) }
+        state(entries: update.entries.map { $0.encoded(as: MessagePackStateEntry.self) })
+    }
+
+    /// The state message of encoded entries, in their order: updates in
+    /// the `updates` map, removals in the `removals` list.
+    static func state(entries: [MessagePackStateEntry.Encoded]) -> [UInt8] {
         let updates = entries.filter { !$0.isRemoval }
         let removals = entries.filter(\.isRemoval)
         var bytes: [UInt8] = []

@@ -6,9 +6,9 @@ public enum OutgoingMessage {
     /// `{"state": {"updates": ..., "removals": [...]}}`, both fields always
     /// present; keys sorted, so equal changes give equal bytes.
     public static func state(_ change: StateChange) -> [UInt8] {
-        let updates = MessagePackValue.map(change.updates.sorted { $0.key < $1.key }.map { (.string($0.key), $0.value.messagePackValue) })
-        let removals = MessagePackValue.array(change.removals.sorted().map(MessagePackValue.string))
-        return envelope("state", .map([(.string("updates"), updates), (.string("removals"), removals)]))
+        let updates = change.updates.sorted { $0.key < $1.key }.map { MessagePackStateEntry.encode(key: $0.key, value: $0.value) }
+        let removals = change.removals.sorted().map { MessagePackStateEntry.encode(key: $0, value: nil) }
+        return state(entries: updates + removals)
     }
 
     /// `{"frame": {...}}` for a frame with its index.
