@@ -20,6 +20,9 @@ public struct RecordingReader: Sendable {
     /// Whether a recording cut short throws its error from ``next()``
     /// instead of ending quietly.
     public var strict = false
+    /// The file's size when last asked: asked again only for an entry
+    /// that seems to run past it (a file being recorded grows).
+    private var knownSize: UInt64 = 0
 
     /// Opens the recording file at `path` and checks its header.
     ///
@@ -86,7 +89,10 @@ public struct RecordingReader: Sendable {
         let length = header.littleEndianUInt64(at: 16)
         guard length <= RecordingFormat.maximumEntryLength else { throw .entryTooLong(offset: offset, length: length) }
         let end = offset + UInt64(RecordingFormat.entryHeaderSize) + length
-        guard end <= (try source.size()) else {
+        if end > knownSize {
+            knownSize = try source.size()
+        }
+        guard end <= knownSize else {
             return try stop(.entryPastEnd(offset: offset, length: length))
         }
         return (timestamp, length)
