@@ -47,8 +47,14 @@ struct NanoverServerCommand: AsyncParsableCommand {
     @Option(help: "Threads to serve on, each carrying its share of the connections; 0 uses NIO's shared threads and Swift's pool.")
     var threads = NanoverServer.Configuration.defaultThreads
 
-    @Option(help: "Also serve the NanoVer 2026 protocol (WebSocket + MessagePack) on this port, 0 for a free one; off unless given. First part: state, commands and frames.")
+    @Option(help: "Port of the NanoVer 2026 protocol (WebSocket + MessagePack), 0 for a free one; 38802 by default, or a free one when --port is 0.")
     var wsPort: Int?
+
+    @Flag(help: "Serve only the gRPC-era protocol: no WebSocket listener.")
+    var noWebsocket = false
+
+    @Flag(help: "Leave a gRPC client's keys when its connection ends (as the gRPC-era reference does); by default the keys of the user it named by its first avatar.<id> key go, as for a 2026 client.")
+    var keepDepartedUsers = false
 
     @Option(help: "Record the session's frames and state to PREFIX.traj and PREFIX.state, complete when the hub stops.")
     var record: String?
@@ -65,6 +71,9 @@ struct NanoverServerCommand: AsyncParsableCommand {
         }
         if let wsPort, !(0...65535).contains(wsPort) {
             throw ValidationError("--ws-port must be between 0 and 65535")
+        }
+        if wsPort != nil, noWebsocket {
+            throw ValidationError("--ws-port and --no-websocket cannot go together")
         }
         guard maxMessageBytes > 0 else {
             throw ValidationError("--max-message-bytes must be positive")
@@ -119,12 +128,20 @@ struct NanoverServerCommand: AsyncParsableCommand {
         configuration.logger = logger
         configuration.maxRequestMessageBytes = maxMessageBytes
         configuration.threads = threads
+        configuration.removesDepartedUsers = !keepDepartedUsers
         let server = try await NanoverServer.start(serving: session, address: address, port: port, configuration: configuration)
         var webSocket: NanoverWebSocketServer?
         do {
-            if let wsPort {
+            if !noWebsocket {
                 var settings = NanoverWebSocketServer.Configuration()
                 settings.logger = logger
+                if threads > 0 {
+                    // The same threads as the gRPC side's connections.
+                    let pool = ServerThreads.shared(count: threads)
+                    settings.eventLoopGroup = pool.eventLoopGroup
+                    settings.executorForLoop = { pool.executor(for: $0) }
+                }
+                let wsPort = self.wsPort ?? (port == 0 ? 0 : NanoverWebSocketServer.defaultPort)
                 webSocket = try await NanoverWebSocketServer.start(serving: session, address: address, port: wsPort, configuration: settings)
             }
         } catch {
@@ -144,10 +161,13 @@ struct NanoverServerCommand: AsyncParsableCommand {
         // Stopped last first: playback stops, then the hub closes the
         // session (which ends the WebSocket connections' streams and the
         // recorder's, once each has sent or written everything), then the
-        // WebSocket listener and the recorder finish.
+        // recorder and the WebSocket listener finish.
+        // The recorder ends by itself once the session closes, so it comes
+        // right before the hub: the group would take its end for a failure
+        // if it were still waiting on a service in between.
         var services: [any Service] = []
-        if let recorder { services.append(recorder) }
         if let webSocket { services.append(WebSocketService(server: webSocket)) }
+        if let recorder { services.append(recorder) }
         services.append(HubService(server: server, persister: persister, logger: logger, onRunning: announce))
         if let player { services.append(PlaybackService(player: player)) }
         let group = ServiceGroup(configuration: .init(

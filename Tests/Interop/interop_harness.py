@@ -473,10 +473,11 @@ class LineReader:
 
 def server_argv(kind, bin_dir, port=0):
     """How to start a hub of a kind: "swift" (our nanover-server, built in
-    `bin_dir`) or "contract" (contract_server.py beside this file)."""
+    `bin_dir`, its WebSocket side on a free port, given on the second line of
+    its output) or "contract" (contract_server.py beside this file)."""
     if kind == "swift":
         return [str(Path(bin_dir) / "nanover-server"), "--address", "127.0.0.1", "--port", str(port),
-                "--name", "interop"]
+                "--ws-port", "0", "--name", "interop"]
     return [sys.executable, str(Path(__file__).resolve().parent / "contract_server.py"),
             "--address", "127.0.0.1", "--port", str(port), "--name", "interop"]
 

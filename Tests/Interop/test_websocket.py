@@ -3,9 +3,9 @@ with Python's `websockets` and `msgpack` from the contract alone, and the
 session it shares with gRPC clients: a 2026 client and a gRPC-era client
 see each other's state, run the same commands and get the same frames.
 
-This covers the first part of the 2026 side: state, commands and frames,
-bad input and closing. Client-registered commands, disconnect cleanup and
-the scene shim are not served yet.
+Also the hub behaviour the contract adds on both sides: a departed user's
+keys removed (for a gRPC client, by its HTTP/2 connection), and the scene
+shim for writes from either protocol.
 """
 
 import struct
@@ -22,7 +22,7 @@ from interop_harness import DEADLINE, server_argv, wait_until
 def both(start_hub, bin_dir):
     """Our hub serving gRPC and, on its own port, the 2026 protocol; and the
     WebSocket URL it printed."""
-    hub = start_hub("swift", server_argv("swift", bin_dir) + ["--ws-port", "0"])
+    hub = start_hub("swift", server_argv("swift", bin_dir))
     line = hub.process.next_line()
     assert line.startswith("NanoVer 2026 (WebSocket) on ws://127.0.0.1:"), line
     return hub, line.split(" on ", 1)[1]
@@ -195,6 +195,34 @@ def test_a_departed_user_leaves_nothing_behind(both):
         wait_until(lambda: "selection.u1.3" in peer.state(), what="the user's keys")
     wait_until(lambda: "avatar.u1" not in peer.state(), what="the departed user's keys removed")
     assert set(peer.state()) == {"foo.u12", "interaction.theirs"}
+
+
+def test_a_departed_grpc_user_leaves_nothing_behind_either(both):
+    """nanover-server removes what a gRPC client's user left when its HTTP/2
+    connection ends, learning the user from the first avatar key written
+    over it (the gRPC-era reference keeps such keys for ever)."""
+    hub, url = both
+    watcher = hub.connect()
+    assert watcher.set("foo.u12", 1)
+    headset = hub.connect()
+    assert headset.set("avatar.u1", {"name": "a"})
+    assert headset.set("playarea.u1", [])
+    assert headset.set("interaction.mine", {"owner": {"id": "u1"}})
+    with connect(url) as socket:
+        receive(socket)
+        headset.close()
+        gone = receive_until(socket, lambda m: "avatar.u1" in m.get("state", {}).get("removals", []), "the removal")
+        assert sorted(gone["state"]["removals"]) == ["avatar.u1", "interaction.mine", "playarea.u1"]
+    assert set(watcher.state()) == {"foo.u12"}
+
+
+def test_the_scene_shim_applies_to_grpc_writes(both):
+    hub, url = both
+    peer = hub.connect()
+    assert peer.set("scene", [0, 0, 0, 0, 0, 0, 1, 2, 2, 2])
+    assert peer.state()["transform.simulation"] == {"transform": [0, 0, 0, 0, 0, 0, 1, -2, 2, 2], "parent": "root"}
+    assert peer.set("transform.simulation", {"transform": [1, 0, 0, 0, 0, 0, 1, -3, 3, 3], "parent": "root"})
+    assert peer.state()["scene"] == [1, 0, 0, 0, 0, 0, 1, 3, 3, 3]
 
 
 def test_the_scene_shim_writes_transform_simulation_too(both):

@@ -99,37 +99,3 @@ struct SharedEncodingTests {
         #expect(try IncomingMessage(bytes: bytes).frame == ReceivedFrame(index: 4, frame: published.frame))
     }
 }
-
-@Suite("What a departed 2026 user leaves behind")
-struct DepartedUserTests {
-    @Test("the user's keys by whole dotted segment, and the interactions it owns; not a longer id's")
-    func keys() {
-        let state: NanoverStruct = [
-            "avatar.u1": 1, "playarea.u1": 1, "update.index.u1": 1, "user-origin.u1": 1, "selection.u1.3": 1,
-            "foo.u12": 1, "u1.first": 1, "avatar.u2": 1,
-            "interaction.a": ["owner": ["id": "u1"]], "interaction.b": ["owner": ["id": "u2"]], "interaction.c": 1,
-        ]
-        #expect(DepartedUser.keys(of: "u1", in: state) == [
-            "avatar.u1", "playarea.u1", "update.index.u1", "user-origin.u1", "selection.u1.3", "interaction.a",
-        ])
-        #expect(DepartedUser.userID(fromKey: "avatar.u1") == "u1")
-        #expect(DepartedUser.userID(fromKey: "avatar.") == nil && DepartedUser.userID(fromKey: "scene") == nil)
-    }
-}
-
-@Suite("The scene shim")
-struct SceneShimTests {
-    @Test("writing scene also writes transform.simulation with scale x negated, and the other way round")
-    func bothWays() {
-        let scene: NanoverValue = [1, 2, 3, 0, 0, 0, 1, 2, 2, 2]
-        let mirrored: NanoverValue = [1, 2, 3, 0, 0, 0, 1, -2, 2, 2]
-        let fromScene = SceneShim.extend(StateChange(updates: ["scene": scene]))
-        #expect(fromScene.updates["transform.simulation"] == ["transform": mirrored, "parent": "root"])
-        let fromTransform = SceneShim.extend(StateChange(updates: ["transform.simulation": ["transform": mirrored, "parent": "root"]]))
-        #expect(fromTransform.updates["scene"] == scene)
-        let both = StateChange(updates: ["scene": scene, "transform.simulation": "left alone"])
-        #expect(SceneShim.extend(both) == both)
-        let odd = StateChange(updates: ["scene": [1, 2, 3]])
-        #expect(SceneShim.extend(odd) == odd)
-    }
-}

@@ -27,7 +27,8 @@ struct RecordingProgramTests {
         #expect(await hub.stop() == 0)
         let state = try await info(prefix + ".state")
         #expect(state["cut_short"] == false)
-        #expect(state["keys"] == ["scene"])
+        // With the key the scene shim writes beside it.
+        #expect(state["keys"] == ["scene", "transform.simulation"])
         #expect((state["entries"]?.intValue ?? 0) >= 1)
         let frames = try await info(prefix + ".traj")
         #expect(frames["entries"] == 0 && frames["cut_short"] == false)

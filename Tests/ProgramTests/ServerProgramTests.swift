@@ -123,7 +123,8 @@ struct ServerProgramTests {
 
     @Test("it offers the multi-user command, which arranges avatars on a circle")
     func multiuserCommand() async throws {
-        let server = try await ServerProcess.start()
+        // The avatars are written by a client that leaves at once.
+        let server = try await ServerProcess.start(["--keep-departed-users"])
         let commands = try await server.cli(["commands", "--json"])
         #expect(try NanoverJSON.value(from: commands.output) == ["multiuser/radially-orient-origins": ["radius": 1]])
         #expect(try await server.cli(["state", "set", "avatar.a={}", "avatar.b={}"]).status == 0)
@@ -134,5 +135,25 @@ struct ServerProgramTests {
         #expect(a == [2, 0, 0])
         #expect(b.count == 3 && abs(b[0] + 2) < 1e-9 && b[1] == 0 && abs(b[2]) < 1e-9)
         #expect(await server.stop() == 0)
+    }
+
+    @Test("a gRPC client's user leaves with its connection, unless --keep-departed-users")
+    func departedUsers() async throws {
+        let server = try await ServerProcess.start()
+        #expect(try await server.cli(["state", "set", "avatar.cli={}", "user-origin.cli={}", "other=1"]).status == 0)
+        var keys: [String] = []
+        for _ in 0..<1000 {
+            keys = try NanoverJSON.value(from: try await server.cli(["state", "get"]).output).structValue.map { Array($0.keys) } ?? []
+            if keys == ["other"] { break }
+        }
+        #expect(keys == ["other"])
+        #expect(await server.stop() == 0)
+
+        let keeping = try await ServerProcess.start(["--keep-departed-users"])
+        #expect(try await keeping.cli(["state", "set", "avatar.cli={}"]).status == 0)
+        #expect(try await keeping.cli(["state", "set", "other=1"]).status == 0)
+        let state = try NanoverJSON.value(from: try await keeping.cli(["state", "get"]).output)
+        #expect(state["avatar.cli"] != nil)
+        #expect(await keeping.stop() == 0)
     }
 }

@@ -76,6 +76,15 @@ public final class NanoverServer: Sendable {
         /// added service's, stops the start with
         /// ``NanoverServerError/serviceClash(service:)``.
         public var additionalServices: [any RegistrableRPCService] = []
+        /// Whether a connection that ends takes with it the keys of the user
+        /// it said it was, as a 2026 client's does: the user id is learned
+        /// from the first `avatar.<id>` key written over the HTTP/2
+        /// connection, and when that connection ends the hub removes, in one
+        /// change, every key with `<id>` as whole dotted segments after the
+        /// first and every interaction that user owns. Off by default, as
+        /// in the gRPC-era reference, which has no such cleanup; a closing
+        /// server removes nothing.
+        public var removesDepartedUsers = false
 
         public init() {}
     }
@@ -92,13 +101,15 @@ public final class NanoverServer: Sendable {
     private let serving: Task<Void, any Error>
     private let subscriptions: SubscriptionRegistry
     private let closingServices: [any ClosingAwareService]
+    private let connectionUsers: ConnectionUsers?
     private let ownsSession: Bool
     private let configuration: Configuration
 
     private init(
         session: NanoverSession, ownsSession: Bool, address: String, port: Int,
         grpcServer: GRPCServer<ThreadPinningTransport<HTTP2ServerTransport.Posix>>, serving: Task<Void, any Error>,
-        subscriptions: SubscriptionRegistry, closingServices: [any ClosingAwareService], configuration: Configuration
+        subscriptions: SubscriptionRegistry, closingServices: [any ClosingAwareService], connectionUsers: ConnectionUsers?,
+        configuration: Configuration
     ) {
         self.session = session
         self.ownsSession = ownsSession
@@ -108,6 +119,7 @@ public final class NanoverServer: Sendable {
         self.serving = serving
         self.subscriptions = subscriptions
         self.closingServices = closingServices
+        self.connectionUsers = connectionUsers
         self.configuration = configuration
     }
 
@@ -163,6 +175,7 @@ public final class NanoverServer: Sendable {
             throw .cannotListen(address: address, port: port, reason: "threads must not be negative")
         }
         let threads = configuration.threads > 0 ? ServerThreads.shared(count: configuration.threads) : nil
+        let connectionUsers = configuration.removesDepartedUsers ? ConnectionUsers(engine: session.state, logger: configuration.logger) : nil
         let transport = HTTP2ServerTransport.Posix(
             address: socketAddress,
             transportSecurity: .plaintext,
@@ -174,6 +187,9 @@ public final class NanoverServer: Sendable {
                 // 100, and the 101st stream of a connection kills it.
                 config.http2.maxConcurrentStreams = configuration.maxConcurrentStreamsPerConnection
                 config.connection.flushCoalescing = configuration.flushCoalescing
+                if let connectionUsers {
+                    config.channelDebuggingCallbacks.onAcceptTCPConnection = { connectionUsers.accepted($0) }
+                }
             },
             eventLoopGroup: threads?.group ?? .singleton
         )
@@ -183,7 +199,7 @@ public final class NanoverServer: Sendable {
             CommandService(registry: session.commands, maxRequestBytes: configuration.maxRequestMessageBytes, logger: configuration.logger),
             StateService(
                 engine: session.state, subscriptions: subscriptions,
-                maxRequestBytes: configuration.maxRequestMessageBytes, logger: configuration.logger),
+                maxRequestBytes: configuration.maxRequestMessageBytes, connectionUsers: connectionUsers, logger: configuration.logger),
             TrajectoryService(
                 publisher: session.frames, subscriptions: SubscriptionRegistry(), maxRequestBytes: configuration.maxRequestMessageBytes),
         ] + configuration.additionalServices
@@ -212,7 +228,8 @@ public final class NanoverServer: Sendable {
         return NanoverServer(
             session: session, ownsSession: ownsSession, address: address, port: boundPort,
             grpcServer: grpcServer, serving: serving, subscriptions: subscriptions,
-            closingServices: services.compactMap { $0 as? any ClosingAwareService }, configuration: configuration)
+            closingServices: services.compactMap { $0 as? any ClosingAwareService }, connectionUsers: connectionUsers,
+            configuration: configuration)
     }
 
     private static func describe(_ error: any Error, address: String, port: Int) -> NanoverServerError {
@@ -239,6 +256,8 @@ public final class NanoverServer: Sendable {
         if ownsSession {
             session.close()
         }
+        // Connections ending from here on are the server's doing.
+        connectionUsers?.beginClosing()
         grpcServer.beginGracefulShutdown()
         for service in closingServices {
             await service.serverWillClose()

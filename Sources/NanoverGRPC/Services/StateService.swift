@@ -20,6 +20,9 @@ struct StateService: ClosingAwareService {
     let engine: StateEngine
     let subscriptions: SubscriptionRegistry
     let maxRequestBytes: Int
+    /// Who each connection is, when the server removes what departed users
+    /// left; nil otherwise.
+    let connectionUsers: ConnectionUsers?
     let logger: Logger
 
     func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
@@ -48,8 +51,8 @@ struct StateService: ClosingAwareService {
                 return [:]
             }
         }
-        router.registerUnary(Methods.UpdateState.descriptor, deserializer: StateUpdateRequestDeserializer(maxBytes: maxRequestBytes)) { request, _ in
-            try updateState(request)
+        router.registerUnary(Methods.UpdateState.descriptor, deserializer: StateUpdateRequestDeserializer(maxBytes: maxRequestBytes)) { request, context in
+            try updateState(request, peer: context.remotePeer)
         }
         router.registerUnary(Methods.UpdateLocks.descriptor, maxRequestBytes: maxRequestBytes) { (request: Nanover_Protocol_State_UpdateLocksRequest, _) in
             try updateLocks(request)
@@ -70,11 +73,14 @@ struct StateService: ClosingAwareService {
         return .seconds(min(seconds, maximumInterval))
     }
 
-    func updateState(_ request: StateUpdateRequest) throws -> Nanover_Protocol_State_UpdateStateResponse {
+    /// Applies a change, with the other form of the scene when it writes one
+    /// (see `SceneShim`), as a 2026 client's change is.
+    func updateState(_ request: StateUpdateRequest, peer: String) throws -> Nanover_Protocol_State_UpdateStateResponse {
         let change = StateChange(protobufChangedKeys: request.changedKeys)
         var response = Nanover_Protocol_State_UpdateStateResponse()
         do {
-            try engine.update(change, token: AccessToken(request.accessToken))
+            try engine.update(SceneShim.extend(change), token: AccessToken(request.accessToken))
+            connectionUsers?.applied(change, peer: peer)
             response.success = true
         } catch .locked {
             response.success = false

@@ -12,7 +12,7 @@ public struct StateServiceHarness: Sendable {
     private let lockDecoder: DescriptiveProtobufDeserializer<Nanover_Protocol_State_UpdateLocksRequest>
 
     public init(engine: StateEngine, maxRequestBytes: Int = NanoverServer.Configuration().maxRequestMessageBytes) {
-        service = StateService(engine: engine, subscriptions: SubscriptionRegistry(), maxRequestBytes: maxRequestBytes, logger: Logger(label: "nanover.fuzz"))
+        service = StateService(engine: engine, subscriptions: SubscriptionRegistry(), maxRequestBytes: maxRequestBytes, connectionUsers: nil, logger: Logger(label: "nanover.fuzz"))
         updateDecoder = StateUpdateRequestDeserializer(maxBytes: maxRequestBytes)
         lockDecoder = DescriptiveProtobufDeserializer(maxBytes: maxRequestBytes)
     }
@@ -21,7 +21,7 @@ public struct StateServiceHarness: Sendable {
     ///
     /// - Throws: the `RPCError` a client would get as its status.
     public func updateState(_ bytes: [UInt8]) throws -> Bool {
-        try service.updateState(updateDecoder.deserialize(bytes)).success
+        try service.updateState(updateDecoder.deserialize(bytes), peer: "fuzz").success
     }
 
     /// Whether the plain reader, when it reads `bytes` at all, reads the

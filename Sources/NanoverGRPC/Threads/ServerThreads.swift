@@ -53,6 +53,12 @@ public final class ServerThreads: Sendable {
         }
     }
 
+    /// The executor running jobs on `loop`, if it is one of these threads:
+    /// for other servers to keep a connection's work on its own thread.
+    public func executor(for loop: any EventLoop) -> (any TaskExecutor)? {
+        executors[ObjectIdentifier(loop)]
+    }
+
     /// The executor of the thread running this code, if it is one of these.
     func executorOfCurrentThread() -> (any TaskExecutor)? {
         executors.ofCurrentThread()

@@ -23,6 +23,11 @@ import Synchronization
 /// `scene` also writes `transform.simulation`. A command a client registers
 /// runs on it, whoever calls it, until it leaves.
 public final class NanoverWebSocketServer: Sendable {
+    /// Our hub's WebSocket port: the 2026 default, 38801, is our gRPC port,
+    /// so the WebSocket side takes the next one (discovery advertises it as
+    /// service `ws`).
+    public static let defaultPort = 38802
+
     /// Settings of a server.
     public struct Configuration: Sendable {
         /// The largest message accepted, in bytes (the reference's: 128 MiB).
@@ -30,6 +35,13 @@ public final class NanoverWebSocketServer: Sendable {
         /// The minimum spacing of state and frame messages to a connection.
         public var interval: Duration = .seconds(1.0 / 30.0)
         public var logger = Logger(label: "nanover.websocket")
+        /// The threads that carry the connections' I/O.
+        public var eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        /// The executor to run a connection's work on, given its event loop:
+        /// a hub passes its own threads' (`ServerThreads.executor(for:)`),
+        /// so that a connection's tasks stay on its thread, as its gRPC
+        /// calls do. Nil leaves them to Swift's pool.
+        public var executorForLoop: (@Sendable (any EventLoop) -> (any TaskExecutor)?)?
 
         public init() {}
     }
@@ -50,11 +62,10 @@ public final class NanoverWebSocketServer: Sendable {
     /// Listens on `address` and `port` (0 for a free one) and serves
     /// `session` until ``close()``.
     public static func start(
-        serving session: NanoverSession, address: String, port: Int, configuration: Configuration = Configuration(),
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        serving session: NanoverSession, address: String, port: Int, configuration: Configuration = Configuration()
     ) async throws -> NanoverWebSocketServer {
         let maxBytes = configuration.maxMessageBytes
-        let channel = try await ServerBootstrap(group: eventLoopGroup)
+        let channel = try await ServerBootstrap(group: configuration.eventLoopGroup)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: address, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -102,7 +113,13 @@ public final class NanoverWebSocketServer: Sendable {
                             guard case .upgraded(let socket)? = try? await upgrade.get() else { return }
                             let connection = WebSocketConnection(socket: socket, session: session, configuration: configuration, numbering: numbering)
                             let id = connections.add(connection)
-                            await connection.serve()
+                            if let executor = configuration.executorForLoop?(socket.channel.eventLoop) {
+                                await withTaskExecutorPreference(executor) {
+                                    await connection.serve()
+                                }
+                            } else {
+                                await connection.serve()
+                            }
                             connections.remove(id)
                         }
                     }

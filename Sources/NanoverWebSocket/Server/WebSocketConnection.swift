@@ -3,7 +3,6 @@ import NIOCore
 import NIOWebSocket
 import NanoverCore
 import NanoverMessagePack
-import Synchronization
 
 /// One 2026 client: its state and frame subscriptions, and what it sends.
 final class WebSocketConnection: Sendable {
@@ -15,8 +14,8 @@ final class WebSocketConnection: Sendable {
     private let frames: FrameSubscription
     /// The commands this client registered.
     private let clientCommands: ClientCommands
-    /// The user this client said it was, by its first `avatar.<id>` key.
-    private let userID = Mutex<String?>(nil)
+    /// The user this client said it was, whose keys go when it leaves.
+    private let user = ConnectionUser()
 
     init(
         socket: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, session: NanoverSession,
@@ -100,17 +99,13 @@ final class WebSocketConnection: Sendable {
         removeDepartedUser()
     }
 
-    /// Removes, in one change, what the departed user left: a headset that
-    /// crashes must not leave its avatar and interactions behind. (The
-    /// reference matches the id as a substring; we match whole segments.)
+    /// Removes, in one change, what the departed user left. (The reference
+    /// matches the id as a substring; we match whole segments.)
     private func removeDepartedUser() {
-        guard let id = userID.withLock({ $0 }) else { return }
-        let keys = DepartedUser.keys(of: id, in: session.state.copyState())
-        guard !keys.isEmpty else { return }
         do {
-            try session.state.update(StateChange(removals: keys))
+            try user.removeKeys(from: session.state)
         } catch {
-            configuration.logger.debug("could not remove a departed user's keys", metadata: ["user": "\(id)", "error": "\(error)"])
+            configuration.logger.debug("could not remove a departed user's keys", metadata: ["user": "\(user.userID ?? "")", "error": "\(error)"])
         }
     }
 
@@ -157,13 +152,9 @@ final class WebSocketConnection: Sendable {
         _ message: IncomingMessage, outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>, commands: inout DiscardingTaskGroup
     ) {
         if let change = message.state {
-            if let id = change.updates.keys.lazy.compactMap(DepartedUser.userID(fromKey:)).first {
-                userID.withLock { known in
-                    if known == nil { known = id }
-                }
-            }
             do {
                 try session.state.update(SceneShim.extend(change))
+                user.learn(from: change)
             } catch {
                 // The protocol has no reply for a refused change.
                 configuration.logger.debug("WebSocket state change refused", metadata: ["error": "\(error)"])

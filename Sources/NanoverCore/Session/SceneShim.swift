@@ -1,5 +1,3 @@
-import NanoverCore
-
 /// The 2026 VR app places the simulation by `transform.simulation`; older
 /// clients by `scene` (10 numbers: position, rotation quaternion x, y, z,
 /// w, scale x, y, z). A change writing one also writes the other, the

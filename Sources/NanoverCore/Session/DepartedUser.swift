@@ -1,6 +1,4 @@
-import NanoverCore
-
-/// What a 2026 client leaves behind when its connection ends: the keys of
+/// What a client leaves behind when its connection ends: the keys of
 /// the user it said it was, by the first `avatar.<id>` key it wrote.
 package enum DepartedUser {
     static let avatarPrefix = "avatar."
