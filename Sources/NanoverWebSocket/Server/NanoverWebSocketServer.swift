@@ -59,15 +59,40 @@ public final class NanoverWebSocketServer: Sendable {
         self.channel = channel
     }
 
-    /// Listens on `address` and `port` (0 for a free one) and serves
-    /// `session` until ``close()``.
+    /// Listens on `address` (an IP address, bracketed or not, or a host
+    /// name; `[::]` for every interface) and `port` (0 for a free one) and
+    /// serves `session` until ``close()``.
+    ///
+    /// - Throws: ``WebSocketServerError``.
     public static func start(
         serving session: NanoverSession, address: String, port: Int, configuration: Configuration = Configuration()
     ) async throws -> NanoverWebSocketServer {
         let maxBytes = configuration.maxMessageBytes
-        let channel = try await ServerBootstrap(group: configuration.eventLoopGroup)
+        let channel: NIOAsyncChannel<EventLoopFuture<WebSocketUpgrade>, Never>
+        do {
+            channel = try await bind(address: address, port: port, maxBytes: maxBytes, configuration: configuration)
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw WebSocketServerError.portInUse(address: address, port: port)
+        } catch {
+            throw WebSocketServerError.couldNotListen(address: address, port: port, reason: "\(error)")
+        }
+        guard let boundPort = channel.channel.localAddress?.port else {
+            throw WebSocketServerError.couldNotListen(address: address, port: port, reason: "no port was bound")
+        }
+        let server = NanoverWebSocketServer(session: session, port: boundPort, channel: channel)
+        server.startAccepting(configuration: configuration)
+        return server
+    }
+
+    /// Listens, upgrading each HTTP connection to a WebSocket.
+    private static func bind(
+        address: String, port: Int, maxBytes: Int, configuration: Configuration
+    ) async throws -> NIOAsyncChannel<EventLoopFuture<WebSocketUpgrade>, Never> {
+        // An IPv6 literal may come bracketed, as it is written before a port.
+        let host = address.hasPrefix("[") && address.hasSuffix("]") ? String(address.dropFirst().dropLast()) : address
+        return try await ServerBootstrap(group: configuration.eventLoopGroup)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: address, port: port) { channel in
+            .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let upgrader = NIOTypedWebSocketServerUpgrader<WebSocketUpgrade>(
                         maxFrameSize: min(maxBytes, Int(UInt32.max)),
@@ -91,12 +116,6 @@ public final class NanoverWebSocketServer: Sendable {
                             })))
                 }
             }
-        guard let boundPort = channel.channel.localAddress?.port else {
-            throw WebSocketServerError.couldNotListen
-        }
-        let server = NanoverWebSocketServer(session: session, port: boundPort, channel: channel)
-        server.startAccepting(configuration: configuration)
-        return server
     }
 
     private func startAccepting(configuration: Configuration) {
@@ -147,8 +166,19 @@ enum WebSocketUpgrade: Sendable {
     case notUpgraded
 }
 
-public enum WebSocketServerError: Error, Sendable {
-    case couldNotListen
+/// Why a WebSocket server did not start.
+public enum WebSocketServerError: Error, Sendable, CustomStringConvertible {
+    /// Another socket holds the port.
+    case portInUse(address: String, port: Int)
+    /// Listening failed for another reason.
+    case couldNotListen(address: String, port: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .portInUse(let address, let port): "WebSocket port \(port) on \(address) is already in use"
+        case .couldNotListen(let address, let port, let reason): "cannot listen for WebSocket on \(address):\(port): \(reason)"
+        }
+    }
 }
 
 /// The open connections, to end them on closing.
