@@ -42,6 +42,19 @@ struct BenchProgramTests {
         #expect((vr["observed"] as? Double ?? 0) > 0, "other users' avatars reached the observers")
         #expect((vr["achieved_writes_per_s"] as? Double ?? 0) > 0)
 
+        let webSocketPort = try #require(server.webSocketPort)
+        let vrWebSocket = try await figures(["vr-session", "--transport", "ws", "--users", "3", "--observers", "3", "--seconds", "1"], port: webSocketPort)
+        #expect(vrWebSocket["scenario"] as? String == "vr-session-ws")
+        #expect((vrWebSocket["observed"] as? Double ?? 0) > 0, "other 2026 users' avatars reached the observers")
+        #expect((vrWebSocket["achieved_writes_per_s"] as? Double ?? 0) > 0)
+
+        let mixed = try await figures([
+            "vr-session", "--transport", "mixed", "--ws-port", String(webSocketPort), "--users", "4", "--observers", "4", "--seconds", "1",
+        ], port: server.port)
+        #expect((mixed["p99_ms_grpc_observers"] as? Double ?? 0) > 0, "gRPC observers saw others' avatars")
+        #expect((mixed["p99_ms_ws_observers"] as? Double ?? 0) > 0, "2026 observers saw others' avatars")
+        #expect(mixed["observers_seeing_other_protocol"] as? Double == 1, "every observer saw users of the other protocol")
+
         let idle = try await figures(["idle-subscribers", "--count", "20", "--connections", "2"], port: server.port, serverPid: pid)
         #expect(idle["subscriptions"] as? Double == 20)
         #expect(idle["kib_per_subscription"] is Double)

@@ -162,7 +162,10 @@ final class RunningProgram: Sendable {
 /// A `nanover-server` started on a free port.
 struct ServerProcess {
     let program: RunningProgram
+    /// The gRPC port.
     let port: Int
+    /// The WebSocket (2026 protocol) port; nil with --no-websocket.
+    let webSocketPort: Int?
 
     static func start(_ extra: [String] = [], in directory: URL? = nil) async throws -> ServerProcess {
         let program = try RunningProgram("nanover-server", ["--address", "127.0.0.1", "--port", "0"] + extra, in: directory)
@@ -170,7 +173,13 @@ struct ServerProcess {
         guard let line, let port = line.split(separator: ":").last.flatMap({ Int($0) }) else {
             throw ProgramError(message: "server did not start: \(program.errors)")
         }
-        return ServerProcess(program: program, port: port)
+        var webSocketPort: Int?
+        if !extra.contains("--no-websocket") {
+            let url = await program.waitForLine("the server gives its WebSocket URL") { $0.contains("ws://") }
+            webSocketPort = url?.split(separator: ":").last.flatMap { Int($0) }
+            guard webSocketPort != nil else { throw ProgramError(message: "no WebSocket URL: \(program.errors)") }
+        }
+        return ServerProcess(program: program, port: port, webSocketPort: webSocketPort)
     }
 
     /// Runs `nanover` against this server.
