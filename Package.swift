@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -30,7 +32,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
-        .target(name: "NanoverCore"),
+        .target(name: "NanoverCore", dependencies: [.product(name: "Metrics", package: "swift-metrics")]),
         .target(name: "NanoverMessagePack"),
         .target(
             name: "NanoverWebSocket",
@@ -65,7 +67,11 @@ let package = Package(
             dependencies: [
                 "NanoverCore",
                 "NanoverGRPC",
+                "NanoverWebSocket",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -77,6 +83,8 @@ let package = Package(
                 "NanoverGRPC",
                 "NanoverHub",
                 "NanoverWebSocket",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -171,6 +179,14 @@ let package = Package(
             // The .proto of the test-only services; their generated code is
             // in Generated/.
             exclude: ["Protos"]
+        ),
+        .testTarget(
+            name: "NanoverHubTests",
+            dependencies: [
+                "NanoverHub",
+                "NanoverTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "ProgramTests",

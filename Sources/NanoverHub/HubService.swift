@@ -11,16 +11,24 @@ public struct HubService: Service {
     public let persister: StatePersister?
     private let logger: Logger
     private let onRunning: @Sendable () -> Void
+    private let onShuttingDown: @Sendable () -> Void
 
-    /// - Parameter onRunning: called once serving under the group has begun,
-    ///   when its signal handlers are in place: the moment to tell the world
-    ///   where the server listens, so that a signal sent right after that
-    ///   news stops the server cleanly.
-    public init(server: NanoverServer, persister: StatePersister?, logger: Logger, onRunning: @escaping @Sendable () -> Void = {}) {
+    /// - Parameters:
+    ///   - onRunning: called once serving under the group has begun, when
+    ///     its signal handlers are in place: the moment to tell the world
+    ///     where the server listens, so that a signal sent right after that
+    ///     news stops the server cleanly.
+    ///   - onShuttingDown: called when the graceful shutdown begins, before
+    ///     the server closes (health checks start failing then).
+    public init(
+        server: NanoverServer, persister: StatePersister?, logger: Logger,
+        onRunning: @escaping @Sendable () -> Void = {}, onShuttingDown: @escaping @Sendable () -> Void = {}
+    ) {
         self.server = server
         self.persister = persister
         self.logger = logger
         self.onRunning = onRunning
+        self.onShuttingDown = onShuttingDown
     }
 
     public func run() async throws {
@@ -31,6 +39,7 @@ public struct HubService: Service {
             }
             try? await gracefulShutdown()
             logger.info("shutting down")
+            onShuttingDown()
             await server.close()
             // Every stream has ended; the state changes no more.
             server.session.close()

@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
 import NanoverCore
 import NanoverGRPC
 import NanoverHub
 import NanoverWebSocket
+import Prometheus
 import ServiceLifecycle
 
 @main
@@ -62,6 +64,12 @@ struct NanoverServerCommand: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Play recordings: NAME.traj, NAME.state or both; repeat for more, played from the first, switched with playback/load and playback/next.")
     var playback: [String] = []
 
+    @Option(help: "Serve metrics (GET /metrics, Prometheus text) and health (GET /health: 200 serving, 503 shutting down) over HTTP on this port, 0 for a free one; off unless given.")
+    var metricsPort: Int?
+
+    @Option(help: "Address of the metrics port; the hub's --address unless given.")
+    var metricsAddress: String?
+
     @Option(help: "Lowest level of log messages: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -71,6 +79,12 @@ struct NanoverServerCommand: AsyncParsableCommand {
         }
         if let wsPort, !(0...65535).contains(wsPort) {
             throw ValidationError("--ws-port must be between 0 and 65535")
+        }
+        if let metricsPort, !(0...65535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be between 0 and 65535")
+        }
+        if metricsAddress != nil, metricsPort == nil {
+            throw ValidationError("--metrics-address needs --metrics-port")
         }
         if wsPort != nil, noWebsocket {
             throw ValidationError("--ws-port and --no-websocket cannot go together")
@@ -98,6 +112,12 @@ struct NanoverServerCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "nanover.server")
         logger[metadataKey: "session"] = "\(name)"
+        // Before anything makes a metric, which binds to the backend of the
+        // moment.
+        let registry = metricsPort.map { _ in PrometheusCollectorRegistry() }
+        if let registry {
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        }
 
         // Everything that can refuse to start does so before listening, so
         // a failure leaves nothing running.
@@ -148,9 +168,29 @@ struct NanoverServerCommand: AsyncParsableCommand {
             await server.close()
             throw error
         }
+        let health = HubHealth()
+        var metricsServer: MetricsServer?
+        do {
+            if let registry, let metricsPort {
+                let gauges = HubGauges()
+                metricsServer = try await MetricsServer.start(
+                    address: metricsAddress ?? address, port: metricsPort, health: health, logger: logger
+                ) { [session, server, webSocket] in
+                    gauges.sample(session: session, server: server, webSocket: webSocket)
+                    return registry.emitToBuffer()
+                }
+            }
+        } catch {
+            await webSocket?.close()
+            await server.close()
+            throw error
+        }
         var line = "NanoVer server \"\(name)\" listening on \(Self.display(address)):\(server.port)\n"
         if let webSocket {
             line += "NanoVer 2026 (WebSocket) on ws://\(Self.display(address)):\(webSocket.port)\n"
+        }
+        if let metricsServer {
+            line += "Metrics on http://\(Self.display(metricsAddress ?? address)):\(metricsServer.port)/metrics\n"
         }
         let announce: @Sendable () -> Void = { [line, address, logger, port = server.port] in
             // Written straight out, unbuffered: scripts wait for this line.
@@ -166,9 +206,11 @@ struct NanoverServerCommand: AsyncParsableCommand {
         // right before the hub: the group would take its end for a failure
         // if it were still waiting on a service in between.
         var services: [any Service] = []
+        if let metricsServer { services.append(MetricsService(server: metricsServer)) }
         if let webSocket { services.append(WebSocketService(server: webSocket)) }
         if let recorder { services.append(recorder) }
-        services.append(HubService(server: server, persister: persister, logger: logger, onRunning: announce))
+        services.append(HubService(
+            server: server, persister: persister, logger: logger, onRunning: announce, onShuttingDown: { health.beginShuttingDown() }))
         if let player { services.append(PlaybackService(player: player)) }
         let group = ServiceGroup(configuration: .init(
             services: services,
@@ -195,6 +237,17 @@ struct NanoverServerCommand: AsyncParsableCommand {
 /// closed the session, which ends every connection's streams.
 struct WebSocketService: Service {
     let server: NanoverWebSocketServer
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await server.close()
+    }
+}
+
+/// The metrics listener under the service group: the last to stop, so that
+/// health checks see the hub shutting down.
+struct MetricsService: Service {
+    let server: MetricsServer
 
     func run() async throws {
         try? await gracefulShutdown()

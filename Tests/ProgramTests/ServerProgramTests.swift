@@ -156,4 +156,45 @@ struct ServerProgramTests {
         #expect(state["avatar.cli"] != nil)
         #expect(await keeping.stop() == 0)
     }
+
+    @Test("--metrics-port serves Prometheus text whose figures move with the session, and /health")
+    func metrics() async throws {
+        let server = try await ServerProcess.start(["--metrics-port", "0"])
+        let line = await server.program.waitForLine("the server gives its metrics URL") { $0.hasPrefix("Metrics on http://") }
+        let url = try #require(line?.components(separatedBy: " on ").last)
+        func scrape() async throws -> [String: Double] {
+            let answer = try await httpGet(url)
+            #expect(answer.status == 200)
+            return prometheusSamples(answer.body)
+        }
+        let before = try await scrape()
+        #expect(before["nanover_state_changes_total{outcome=\"applied\"}"] == 0)
+        #expect(before["nanover_state_keys"] == 0)
+        #expect(before["nanover_frames_published_total"] == 0)
+
+        #expect(try await server.cli(["state", "set", "a=1", "b=2"]).status == 0)
+        #expect(try await server.cli(["lock", "a=60", "--token", "alice"]).status == 0)
+        #expect(try await server.cli(["state", "set", "a=3", "--token", "bob"]).status == 1)
+        #expect(try await server.cli(["run", "multiuser/radially-orient-origins"]).status == 0)
+        let watcher = try RunningProgram("nanover", ["--port", String(server.port), "state", "watch", "--interval", "0"])
+        _ = await watcher.waitForLine("the watcher has the state") { $0.contains("\"b\"") }
+
+        let during = try await scrape()
+        // The set, and the command's own change.
+        #expect(during["nanover_state_changes_total{outcome=\"applied\"}"] == 2)
+        #expect(during["nanover_state_changes_total{outcome=\"refused\"}"] == 1)
+        #expect(during["nanover_lock_requests_total{outcome=\"applied\"}"] == 1)
+        #expect(during["nanover_locks_held"] == 1)
+        #expect(during["nanover_state_keys"] == 2)
+        #expect(during["nanover_command_calls_total{command=\"multiuser/radially-orient-origins\"}"] == 1)
+        #expect(during["nanover_command_duration_seconds_count{command=\"multiuser/radially-orient-origins\"}"] == 1)
+        #expect(during["nanover_subscriptions{kind=\"state\"}"] == 1)
+        #expect(during["nanover_connections{protocol=\"grpc\"}"] == 1)
+        #expect((during["nanover_bytes_sent_total{protocol=\"grpc\"}"] ?? 0) > 0)
+        #expect(try await httpGet(url.replacingOccurrences(of: "/metrics", with: "/health")).status == 200)
+
+        watcher.signal(SIGTERM)
+        _ = await watcher.exitStatus()
+        #expect(await server.stop() == 0)
+    }
 }

@@ -14,6 +14,8 @@ public struct CommandRegistration: Sendable {
     /// may then run it on its own thread, without handing it to another.
     public let mayBlock: Bool
     public let handler: CommandHandler
+    /// Its calls, failures and durations.
+    let metrics: CommandMetrics
 }
 
 /// Why a command could not be registered, unregistered or run.
@@ -73,7 +75,8 @@ public final class CommandRegistry: Sendable {
         } catch {
             throw .invalidValue(name: name, error)
         }
-        let registration = CommandRegistration(name: name, defaultArguments: defaultArguments, mayBlock: mayBlock, handler: handler)
+        let registration = CommandRegistration(
+            name: name, defaultArguments: defaultArguments, mayBlock: mayBlock, handler: handler, metrics: CommandMetrics(name: name))
         try registrations.withLock { (registrations) throws(CommandError) in
             guard registrations[name] == nil else {
                 throw .alreadyRegistered(name: name)
@@ -113,15 +116,25 @@ public final class CommandRegistry: Sendable {
     ///   deeply for a session; or whatever the handler throws.
     public func run(_ name: String, arguments: NanoverStruct = [:]) async throws -> NanoverStruct {
         guard let registration = registrations.withLock({ $0[name] }) else {
+            SessionMetrics.unknownCommandCalls.increment()
             throw CommandError.unknownCommand(name: name)
         }
-        let merged = registration.defaultArguments.merging(arguments) { _, callers in callers }
-        let result = try await registration.handler(merged) ?? [:]
+        let metrics = registration.metrics
+        metrics.calls.increment()
+        let started = ContinuousClock.now
+        defer { metrics.duration.recordSeconds((ContinuousClock.now - started).inSeconds) }
         do {
-            try result.validate()
+            let merged = registration.defaultArguments.merging(arguments) { _, callers in callers }
+            let result = try await registration.handler(merged) ?? [:]
+            do {
+                try result.validate()
+            } catch {
+                throw CommandError.invalidValue(name: name, error)
+            }
+            return result
         } catch {
-            throw CommandError.invalidValue(name: name, error)
+            metrics.failures.increment()
+            throw error
         }
-        return result
     }
 }

@@ -40,8 +40,10 @@ extension FramePublisher {
             }
             switch step {
             case .deliver(let frame):
+                SessionMetrics.framesDelivered.increment()
                 return frame
             case .fail(let error):
+                SessionMetrics.frameSubscribersCutOff.increment()
                 throw error
             case .end:
                 return nil

@@ -105,6 +105,7 @@ public final class FramePublisher: Sendable {
             defer { storage.waiters = [:] }
             return storage.waiters.values.flatMap(\.values)
         }
+        SessionMetrics.framesPublished.increment()
         for waiter in waiters {
             waiter.resume()
         }

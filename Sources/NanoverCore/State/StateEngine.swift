@@ -132,6 +132,16 @@ public final class StateEngine: Sendable {
     ///   deeply; ``StateError/overLimit(_:)`` past the state's limits;
     ///   ``StateError/closed`` after ``close()``.
     public func update(_ change: StateChange, token: AccessToken = .none) throws(StateError) {
+        do {
+            try validateAndApply(change, token: token)
+            SessionMetrics.stateChangesApplied.increment()
+        } catch {
+            if error != .closed { SessionMetrics.stateChangesRefused.increment() }
+            throw error
+        }
+    }
+
+    private func validateAndApply(_ change: StateChange, token: AccessToken) throws(StateError) {
         var keyChanges = [String: KeyChange](minimumCapacity: change.updates.count + change.removals.count)
         for (key, value) in change.updates {
             do {
@@ -203,6 +213,16 @@ public final class StateEngine: Sendable {
     /// - Throws: ``StateError/locked(keys:)``; ``StateError/closed`` after
     ///   ``close()``.
     public func updateLocks(_ changes: [String: LockChange], token: AccessToken = .none) throws(StateError) {
+        do {
+            try applyLocks(changes, token: token)
+            SessionMetrics.lockRequestsApplied.increment()
+        } catch {
+            if error != .closed { SessionMetrics.lockRequestsRefused.increment() }
+            throw error
+        }
+    }
+
+    private func applyLocks(_ changes: [String: LockChange], token: AccessToken) throws(StateError) {
         try locked { (storage) throws(StateError) in
             guard !storage.frozen else {
                 throw .closed

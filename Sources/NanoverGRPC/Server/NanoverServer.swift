@@ -102,6 +102,7 @@ public final class NanoverServer: Sendable {
     private let subscriptions: SubscriptionRegistry
     private let closingServices: [any ClosingAwareService]
     private let connectionUsers: ConnectionUsers?
+    private let connections: OpenConnections
     private let ownsSession: Bool
     private let configuration: Configuration
 
@@ -109,7 +110,7 @@ public final class NanoverServer: Sendable {
         session: NanoverSession, ownsSession: Bool, address: String, port: Int,
         grpcServer: GRPCServer<ThreadPinningTransport<HTTP2ServerTransport.Posix>>, serving: Task<Void, any Error>,
         subscriptions: SubscriptionRegistry, closingServices: [any ClosingAwareService], connectionUsers: ConnectionUsers?,
-        configuration: Configuration
+        connections: OpenConnections, configuration: Configuration
     ) {
         self.session = session
         self.ownsSession = ownsSession
@@ -120,6 +121,7 @@ public final class NanoverServer: Sendable {
         self.subscriptions = subscriptions
         self.closingServices = closingServices
         self.connectionUsers = connectionUsers
+        self.connections = connections
         self.configuration = configuration
     }
 
@@ -176,6 +178,7 @@ public final class NanoverServer: Sendable {
         }
         let threads = configuration.threads > 0 ? ServerThreads.shared(count: configuration.threads) : nil
         let connectionUsers = configuration.removesDepartedUsers ? ConnectionUsers(engine: session.state, logger: configuration.logger) : nil
+        let connections = OpenConnections()
         let transport = HTTP2ServerTransport.Posix(
             address: socketAddress,
             transportSecurity: .plaintext,
@@ -187,8 +190,9 @@ public final class NanoverServer: Sendable {
                 // 100, and the 101st stream of a connection kills it.
                 config.http2.maxConcurrentStreams = configuration.maxConcurrentStreamsPerConnection
                 config.connection.flushCoalescing = configuration.flushCoalescing
-                if let connectionUsers {
-                    config.channelDebuggingCallbacks.onAcceptTCPConnection = { connectionUsers.accepted($0) }
+                config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
+                    connections.accepted(channel)
+                    return connectionUsers?.accepted(channel) ?? channel.eventLoop.makeSucceededVoidFuture()
                 }
             },
             eventLoopGroup: threads?.group ?? .singleton
@@ -229,7 +233,7 @@ public final class NanoverServer: Sendable {
             session: session, ownsSession: ownsSession, address: address, port: boundPort,
             grpcServer: grpcServer, serving: serving, subscriptions: subscriptions,
             closingServices: services.compactMap { $0 as? any ClosingAwareService }, connectionUsers: connectionUsers,
-            configuration: configuration)
+            connections: connections, configuration: configuration)
     }
 
     private static func describe(_ error: any Error, address: String, port: Int) -> NanoverServerError {
@@ -241,6 +245,10 @@ public final class NanoverServer: Sendable {
         }
         return .cannotListen(address: address, port: port, reason: String(describing: error))
     }
+
+    /// How many client connections (HTTP/2, each carrying any number of
+    /// calls) are open now.
+    public var connectionCount: Int { connections.count }
 
     /// How many state subscriptions this server has open now.
     public var subscriptionCount: Int {

@@ -18,6 +18,8 @@ enum ProtobufFrameResponse: FrameEncoding {
 /// Writes a published frame from its shared encoding.
 struct PublishedFrameSerializer: MessageSerializer {
     func serialize<Bytes: GRPCContiguousBytes>(_ frame: PublishedFrame) throws -> Bytes {
-        Bytes(frame.encoded(as: ProtobufFrameResponse.self))
+        let encoded = frame.encoded(as: ProtobufFrameResponse.self)
+        SessionMetrics.grpcBytesSent.increment(by: encoded.count)
+        return Bytes(encoded)
     }
 }

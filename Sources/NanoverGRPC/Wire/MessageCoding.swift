@@ -58,7 +58,9 @@ private struct BytesAdapter<Bytes: GRPCContiguousBytes>: SwiftProtobufContiguous
 /// buffer.
 struct SubscriptionUpdateSerializer: MessageSerializer {
     func serialize<Bytes: GRPCContiguousBytes>(_ update: SubscriptionUpdate) throws -> Bytes {
-        Self.bytes(of: update)
+        let bytes: Bytes = Self.bytes(of: update)
+        SessionMetrics.grpcBytesSent.increment(by: bytes.count)
+        return bytes
     }
 
     /// The `StateUpdate` bytes of `update`.

@@ -216,8 +216,10 @@ final class WebSocketConnection: Sendable {
         return ["list": .structure(list), "commands": .list(entries)]
     }
 
+    /// A message to send, counted as sent.
     private static func binary(_ bytes: [UInt8]) -> WebSocketFrame {
-        WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes))
+        SessionMetrics.webSocketBytesSent.increment(by: bytes.count)
+        return WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes))
     }
 
     private static func close(_ code: WebSocketErrorCode, _ reason: String) -> WebSocketFrame {
