@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import NanoverCore
+import NanoverDiscovery
 import NanoverGRPC
 import NanoverHub
 import NanoverWebSocket
@@ -50,6 +51,15 @@ struct NanoverServerCommand: AsyncParsableCommand {
     @Option(help: "Also serve the NanoVer 2026 protocol (WebSocket + MessagePack) on this port, 0 for a free one; off unless given. First part: state, commands and frames.")
     var wsPort: Int?
 
+    @Flag(help: "Advertise the hub on the local network (ESSD: UDP datagrams to port 54545 every half second) so that clients find it by --name; off unless given.")
+    var discovery = false
+
+    @Option(name: .customLong("discovery-target"), help: "With --discovery: send to this IPv4 address instead of every interface's broadcast address; repeat for more (127.0.0.1 keeps discovery on this machine).")
+    var discoveryTargets: [String] = []
+
+    @Option(help: "With --discovery: the UDP port to advertise to.")
+    var discoveryPort = ESSD.port
+
     @Option(help: "Record the session's frames and state to PREFIX.traj and PREFIX.state, complete when the hub stops.")
     var record: String?
 
@@ -71,6 +81,18 @@ struct NanoverServerCommand: AsyncParsableCommand {
         }
         guard maxStateKeys > 0, maxStateBytes > 0 else {
             throw ValidationError("--max-state-keys and --max-state-bytes must be positive")
+        }
+        if !discovery, !discoveryTargets.isEmpty || discoveryPort != ESSD.port {
+            throw ValidationError("--discovery-target and --discovery-port need --discovery")
+        }
+        if discovery {
+            // With the longest ports, so that the real ones cannot fail later.
+            do {
+                let hub = try DiscoveryService.hub(name: name, address: address, grpcPort: 65535, webSocketPort: wsPort.map { _ in 65535 })
+                _ = try DiscoveryService(hub: hub, targets: discoveryTargets, port: discoveryPort, logger: Logger(label: "check"))
+            } catch {
+                throw ValidationError("discovery: \(error)")
+            }
         }
         guard threads >= 0 else {
             throw ValidationError("--threads must not be negative")
@@ -131,6 +153,16 @@ struct NanoverServerCommand: AsyncParsableCommand {
             await server.close()
             throw error
         }
+        let discoveryService: DiscoveryService?
+        do {
+            discoveryService = try discovery ? DiscoveryService(
+                hub: DiscoveryService.hub(name: name, address: address, grpcPort: server.port, webSocketPort: webSocket?.port),
+                targets: discoveryTargets, port: discoveryPort, logger: logger) : nil
+        } catch {
+            await webSocket?.close()
+            await server.close()
+            throw error
+        }
         var line = "NanoVer server \"\(name)\" listening on \(Self.display(address)):\(server.port)\n"
         if let webSocket {
             line += "NanoVer 2026 (WebSocket) on ws://\(Self.display(address)):\(webSocket.port)\n"
@@ -141,15 +173,17 @@ struct NanoverServerCommand: AsyncParsableCommand {
             logger.info("listening", metadata: ["address": "\(address)", "port": "\(port)"])
         }
 
-        // Stopped last first: playback stops, then the hub closes the
-        // session (which ends the WebSocket connections' streams and the
-        // recorder's, once each has sent or written everything), then the
-        // WebSocket listener and the recorder finish.
+        // Stopped last first: discovery stops advertising, playback stops,
+        // then the hub closes the session (which ends the WebSocket
+        // connections' streams and the recorder's, once each has sent or
+        // written everything), then the WebSocket listener and the recorder
+        // finish.
         var services: [any Service] = []
         if let recorder { services.append(recorder) }
         if let webSocket { services.append(WebSocketService(server: webSocket)) }
         services.append(HubService(server: server, persister: persister, logger: logger, onRunning: announce))
         if let player { services.append(PlaybackService(player: player)) }
+        if let discoveryService { services.append(discoveryService) }
         let group = ServiceGroup(configuration: .init(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
