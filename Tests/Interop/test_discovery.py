@@ -102,9 +102,9 @@ class ContractSender:
         self._thread.join(timeout=DEADLINE)
 
 
-def python_description(name, port, **extra):
+def python_description(name, grpc_port, **extra):
     return {"name": name, "address": "127.0.0.1", "id": str(uuid.uuid4()), "essd_version": "1.0.0",
-            "services": {"multiplayer": port, "trajectory": port, "imd": port}, **extra}
+            "services": {"multiplayer": grpc_port, "trajectory": grpc_port, "imd": grpc_port}, **extra}
 
 
 def test_our_listener_reads_python_datagrams(bin_dir):

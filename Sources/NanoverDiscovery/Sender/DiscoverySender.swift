@@ -91,6 +91,7 @@ public struct DiscoverySender: Sendable {
         var interfaces: [InterfaceAddress]?
         var datagrams: [AddressedEnvelope<ByteBuffer>] = []
         var failing = Set<SocketAddress>()
+        var said: [Placement] = []
         while true {
             try Task.checkCancellation()
             let current: [InterfaceAddress]
@@ -102,13 +103,24 @@ public struct DiscoverySender: Sendable {
             }
             if current != interfaces {
                 interfaces = current
-                datagrams = try await self.datagrams(interfaces: current)
+                let plan = try await self.plan(interfaces: current)
+                datagrams = plan.datagrams
                 failing.removeAll()
+                // Said when it changes, not when an interface that does
+                // not matter does.
+                if plan.summary != said {
+                    said = plan.summary
+                    for placement in said {
+                        logger.log(level: placement.level, "\(placement.text)")
+                    }
+                }
             }
             for datagram in datagrams {
                 do {
                     try await channel.writeAndFlush(datagram).get()
-                    failing.remove(datagram.remoteAddress)
+                    if failing.remove(datagram.remoteAddress) != nil {
+                        logger.info("sending to \(datagram.remoteAddress) again")
+                    }
                 } catch {
                     if failing.insert(datagram.remoteAddress).inserted {
                         logger.warning("cannot send to \(datagram.remoteAddress); trying again each round", metadata: ["error": "\(error)"])
@@ -123,29 +135,36 @@ public struct DiscoverySender: Sendable {
         }
     }
 
-    /// Each round's datagrams, for the interfaces the machine has now.
-    private func datagrams(interfaces: [InterfaceAddress]) async throws -> [AddressedEnvelope<ByteBuffer>] {
+    /// Where a hub goes, as logged when it changes.
+    struct Placement: Equatable {
+        let level: Logger.Level
+        let text: String
+    }
+
+    /// Each round's datagrams, for the interfaces the machine has now, and
+    /// a line per hub saying where it goes.
+    private func plan(interfaces: [InterfaceAddress]) async throws -> (datagrams: [AddressedEnvelope<ByteBuffer>], summary: [Placement]) {
         let logger = configuration.logger
         var datagrams: [AddressedEnvelope<ByteBuffer>] = []
+        var summary: [Placement] = []
         for hub in hubs {
-            let destinations = try await destinations(of: hub, interfaces: interfaces)
-            if destinations.isEmpty {
-                logger.warning(
-                    "no target to advertise \"\(hub.name)\" to: no interface of its address's network has a broadcast address",
-                    metadata: ["address": "\(hub.address)"])
-            }
-            for destination in destinations {
+            var places: [String] = []
+            for destination in try await destinations(of: hub, interfaces: interfaces) {
                 do {
                     let bytes = try hub.with(address: destination.advertisedAddress).json
                     let target = try SocketAddress(ipAddress: destination.target.description, port: configuration.port)
                     datagrams.append(AddressedEnvelope(remoteAddress: target, data: ByteBuffer(bytes: bytes)))
-                    logger.info("advertising \"\(hub.name)\" to \(destination.target):\(configuration.port) as \(destination.advertisedAddress)")
+                    places.append("\(destination.target):\(configuration.port) as \(destination.advertisedAddress)")
                 } catch {
                     logger.warning("cannot advertise \"\(hub.name)\" to \(destination.target)", metadata: ["error": "\(error)"])
                 }
             }
+            let why = explicitTargets == nil ? "no interface of its network has a broadcast address" : "no target can be reached"
+            summary.append(places.isEmpty
+                ? Placement(level: .warning, text: "nowhere to advertise \"\(hub.name)\" (address \(hub.address)): \(why)")
+                : Placement(level: .info, text: "advertising \"\(hub.name)\" to \(places.joined(separator: ", "))"))
         }
-        return datagrams
+        return (datagrams, summary)
     }
 
     private func destinations(of hub: HubDescription, interfaces: [InterfaceAddress]) async throws -> [Destination] {
