@@ -55,7 +55,7 @@ struct TargetPlanningTests {
         }
     }
 
-    @Test("explicit targets must be IPv4 addresses, and the port a UDP port")
+    @Test("explicit targets must be IPv4 addresses, the port a UDP port, the interval positive")
     func explicitTargets() {
         var configuration = DiscoverySender.Configuration()
         configuration.targets = .addresses(["127.0.0.1", "lab.example"])
@@ -63,5 +63,8 @@ struct TargetPlanningTests {
         configuration.targets = .addresses(["127.0.0.1"])
         configuration.port = 0
         #expect(throws: DiscoveryError.invalidPort(0)) { try DiscoverySender(advertising: [], configuration: configuration) }
+        configuration.port = ESSD.port
+        configuration.interval = .zero
+        #expect(throws: DiscoveryError.invalidInterval(.zero)) { try DiscoverySender(advertising: [], configuration: configuration) }
     }
 }

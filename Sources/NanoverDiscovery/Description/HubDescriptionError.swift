@@ -11,9 +11,7 @@ public enum HubDescriptionError: Error, Equatable, Sendable, CustomStringConvert
         switch self {
         case .tooLarge(let bytes):
             "a hub description of \(bytes) bytes is over ESSD's limit of \(ESSD.maximumMessageBytes)"
-        case .notJSON(let reason):
-            "not a hub description: \(reason)"
-        case .invalid(let reason):
+        case .notJSON(let reason), .invalid(let reason):
             "not a hub description: \(reason)"
         }
     }

@@ -5,12 +5,15 @@ public struct DiscoveredHub: Sendable, Hashable {
     /// The IP address the datagram came from.
     public let sender: String
 
+    /// A hub that sent `advertised` from the IP address `sender`.
     public init(advertised: HubDescription, sender: String) {
         self.advertised = advertised
         self.sender = sender
     }
 
+    /// The hub's name, as advertised.
     public var name: String { advertised.name }
+    /// The hub's services and their ports, as advertised.
     public var services: [String: Int] { advertised.services }
 
     /// Where to connect: the advertised address, or, when a hub advertised

@@ -30,14 +30,18 @@ public struct DiscoverySender: Sendable {
         public var port = ESSD.port
         /// How long between rounds.
         public var interval = ESSD.interval
+        /// Where the sender says where it sends, and what fails.
         public var logger = Logger(label: "nanover.discovery")
+        /// The threads its sockets run on: NIO's shared ones by default.
         public var eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
 
+        /// The defaults: broadcast to port 54545 every half second.
         public init() {}
     }
 
     /// The hubs advertised.
     public let hubs: [HubDescription]
+    /// Where, how often and on which port.
     public let configuration: Configuration
     private let explicitTargets: [IPv4Address]?
 
@@ -45,10 +49,14 @@ public struct DiscoverySender: Sendable {
     ///
     /// - Throws: ``DiscoveryError/invalidTarget(_:)`` for an explicit
     ///   target that is not an IPv4 address, ``DiscoveryError/invalidPort(_:)``
-    ///   for a port outside 1...65535.
+    ///   for a port outside 1...65535, ``DiscoveryError/invalidInterval(_:)``
+    ///   for an interval that is not positive.
     public init(advertising hubs: [HubDescription], configuration: Configuration = Configuration()) throws(DiscoveryError) {
         guard HubDescription.ports.contains(configuration.port) else {
             throw .invalidPort(configuration.port)
+        }
+        guard configuration.interval > .zero else {
+            throw .invalidInterval(configuration.interval)
         }
         if case .addresses(let texts) = configuration.targets {
             var targets: [IPv4Address] = []
