@@ -14,6 +14,14 @@ final class HubSearches: Sendable {
         /// Nil for a search that reports every datagram, repeats included.
         var seen: Set<String>?
         var deadline: Scheduled<Void>?
+
+        /// Whether the search reports a hub of this identity now, noting
+        /// it as reported.
+        mutating func admits(_ identity: String) -> Bool {
+            guard seen != nil else { return true }
+            guard seen!.count < HubSearches.maximumHubsPerSearch else { return false }
+            return seen!.insert(identity).inserted
+        }
     }
 
     private struct Registry {
@@ -58,14 +66,8 @@ final class HubSearches: Sendable {
     /// Gives `hub` to every search that has not reported it yet.
     func deliver(_ hub: DiscoveredHub) {
         registry.withLock { registry in
-            for (number, var search) in registry.searches {
-                if search.seen != nil {
-                    guard search.seen!.count < Self.maximumHubsPerSearch,
-                          search.seen!.insert(hub.advertised.identity).inserted
-                    else { continue }
-                    registry.searches[number] = search
-                }
-                search.continuation.yield(hub)
+            for number in Array(registry.searches.keys) where registry.searches[number]!.admits(hub.advertised.identity) {
+                registry.searches[number]!.continuation.yield(hub)
             }
         }
     }
