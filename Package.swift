@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "NanoverGRPC", targets: ["NanoverGRPC"]),
         .library(name: "NanoverTesting", targets: ["NanoverTesting"]),
         .library(name: "NanoverMessagePack", targets: ["NanoverMessagePack"]),
+        .library(name: "NanoverDiscovery", targets: ["NanoverDiscovery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
@@ -46,11 +47,21 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "NanoverDiscovery",
+            dependencies: [
+                "NanoverCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(name: "NanoverTesting", dependencies: ["NanoverCore"]),
         .target(
             name: "NanoverGRPC",
             dependencies: [
                 "NanoverCore",
+                "NanoverDiscovery",
                 "NanoverProtocol",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -80,6 +91,7 @@ let package = Package(
             name: "nanover-server",
             dependencies: [
                 "NanoverCore",
+                "NanoverDiscovery",
                 "NanoverGRPC",
                 "NanoverHub",
                 "NanoverWebSocket",
@@ -94,6 +106,7 @@ let package = Package(
             name: "nanover",
             dependencies: [
                 "NanoverCore",
+                "NanoverDiscovery",
                 "NanoverGRPC",
                 "NanoverHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -144,6 +157,7 @@ let package = Package(
                 "NanoverProtocol",
                 "NanoverMessagePack",
                 "NanoverWebSocket",
+                "NanoverDiscovery",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
@@ -152,6 +166,17 @@ let package = Package(
         .testTarget(
             name: "NanoverMessagePackTests",
             dependencies: ["NanoverMessagePack", "NanoverWebSocket", "NanoverCore", "SeededRandom"]
+        ),
+        .testTarget(
+            name: "NanoverDiscoveryTests",
+            dependencies: [
+                "NanoverDiscovery",
+                "NanoverCore",
+                "NanoverGRPC",
+                "NanoverTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "NanoverCoreTests",
@@ -196,6 +221,7 @@ let package = Package(
                 "nanover-bench",
                 "nanover-circle",
                 "NanoverCore",
+                "NanoverDiscovery",
                 "NanoverTestSupport",
             ]
         ),

@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 @_spi(Fuzzing) import NanoverCore
+import NanoverDiscovery
 @_spi(Fuzzing) import NanoverGRPC
 import NanoverMessagePack
 import NanoverProtocol
@@ -12,10 +13,11 @@ import SwiftProtobuf
 /// `UpdateLocksRequest` messages, through the very code that serves them,
 /// and checks after each that the state still encodes to what it holds.
 ///
-/// An input is a list of requests: one byte for the kind (modulo 4: 0 state
-/// update, 1 lock update, 2 `GetFrameResponse`, 3 NanoVer JSON text, also read as an
-/// interaction), two
-/// for the length, then that many bytes.
+/// An input is a list of requests: one byte for the kind (modulo 7: 0 state
+/// update, 1 lock update, 2 `GetFrameResponse`, 3 NanoVer JSON text, also
+/// read as an interaction, 4 a recording file, 5 MessagePack, also read as a
+/// 2026 message, 6 a discovery datagram), two for the length, then that
+/// many bytes.
 /// Expected outcomes are statuses; anything else (a crash, a hang, state
 /// that does not round-trip) is a finding.
 final class FuzzHarness: @unchecked Sendable {
@@ -41,7 +43,10 @@ final class FuzzHarness: @unchecked Sendable {
             let end = min(offset + length, input.count)
             let request = Array(input[offset..<end])
             offset = end
-            switch kind % 6 {
+            switch kind % 7 {
+            case 6:
+                checkDiscovery(request)
+                continue
             case 5:
                 checkMessagePack(request)
                 continue
@@ -57,7 +62,7 @@ final class FuzzHarness: @unchecked Sendable {
             default:
                 break
             }
-            let isUpdate = kind % 6 == 0
+            let isUpdate = kind % 7 == 0
             if isUpdate, !service.plainReadingAgrees(request) {
                 fatalError("the plain reader and swift-protobuf read \(request) differently")
             }
@@ -91,6 +96,17 @@ final class FuzzHarness: @unchecked Sendable {
         }
         accepted += 1
         checkInteraction(value)
+    }
+
+    /// Discovery datagrams: any bytes are read as a hub description or
+    /// refused with its error, and a description read is written back to a
+    /// datagram that reads as the same description.
+    private func checkDiscovery(_ bytes: [UInt8]) {
+        guard let hub = try? HubDescription(json: bytes) else { return }
+        guard let again = try? HubDescription(json: hub.json), again.json == hub.json, again == hub else {
+            fatalError("a hub description does not read back what it wrote for \(bytes)")
+        }
+        accepted += 1
     }
 
     /// Interactions: any value is read as one or refused with its error,

@@ -52,6 +52,8 @@ enum FuzzSeeds {
             + [0x81, 0xA1, 0x61, 0x97, 0x01, 0xFF, 0xCB, 0x3F, 0xF8, 0, 0, 0, 0, 0, 0, 0xC0, 0xC3, 0xA2, 0xC3, 0xA9, 0xC4, 0x01, 0x07]
             + [0xA8] + Array("removals".utf8) + [0x91, 0xA1, 0x62]
         seeds.append([5, 0, UInt8(message.count)] + message)
+        let hub = Array(#"{"name": "Caf\u00e9 \u2713", "address": "[::]", "id": "6f1c0a52-3f0e-4b8e-9d1a-2c7e5b9f0a11", "essd_version": "1.0.0", "services": {"multiplayer": 38801, "ws": 38802}, "port": 38801}"#.utf8)
+        seeds.append([6, 0, UInt8(hub.count)] + hub)
         return seeds
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import NanoverCore
+import NanoverDiscovery
 import NanoverGRPC
 import NanoverHub
 import NanoverWebSocket
@@ -58,6 +59,15 @@ struct NanoverServerCommand: AsyncParsableCommand {
     @Flag(help: "Leave a gRPC client's keys when its connection ends (as the gRPC-era reference does); by default the keys of the user it named by its first avatar.<id> key go, as for a 2026 client.")
     var keepDepartedUsers = false
 
+    @Flag(help: "Advertise the hub on the local network (ESSD: UDP datagrams to port 54545 every half second) so that clients find it by --name; off unless given.")
+    var discovery = false
+
+    @Option(name: .customLong("discovery-target"), help: "With --discovery: send to this IPv4 address instead of every interface's broadcast address; repeat for more (127.0.0.1 keeps discovery on this machine).")
+    var discoveryTargets: [String] = []
+
+    @Option(help: "With --discovery: the UDP port to advertise to.")
+    var discoveryPort = ESSD.port
+
     @Option(help: "Record the session's frames and state to PREFIX.traj and PREFIX.state, complete when the hub stops.")
     var record: String?
 
@@ -94,6 +104,18 @@ struct NanoverServerCommand: AsyncParsableCommand {
         }
         guard maxStateKeys > 0, maxStateBytes > 0 else {
             throw ValidationError("--max-state-keys and --max-state-bytes must be positive")
+        }
+        if !discovery, !discoveryTargets.isEmpty || discoveryPort != ESSD.port {
+            throw ValidationError("--discovery-target and --discovery-port need --discovery")
+        }
+        if discovery {
+            // With the longest ports, so that the real ones cannot fail later.
+            do {
+                let hub = try DiscoveryService.hub(name: name, address: address, grpcPort: 65535, webSocketPort: wsPort.map { _ in 65535 })
+                _ = try DiscoveryService(hub: hub, targets: discoveryTargets, port: discoveryPort, logger: Logger(label: "check"))
+            } catch {
+                throw ValidationError("discovery: \(error)")
+            }
         }
         guard threads >= 0 else {
             throw ValidationError("--threads must not be negative")
@@ -170,6 +192,7 @@ struct NanoverServerCommand: AsyncParsableCommand {
         }
         let health = HubHealth()
         var metricsServer: MetricsServer?
+        let discoveryService: DiscoveryService?
         do {
             if let registry, let metricsPort {
                 let gauges = HubGauges()
@@ -180,7 +203,11 @@ struct NanoverServerCommand: AsyncParsableCommand {
                     return registry.emitToBuffer()
                 }
             }
+            discoveryService = try discovery ? DiscoveryService(
+                hub: DiscoveryService.hub(name: name, address: address, grpcPort: server.port, webSocketPort: webSocket?.port),
+                targets: discoveryTargets, port: discoveryPort, logger: logger) : nil
         } catch {
+            await metricsServer?.close()
             await webSocket?.close()
             await server.close()
             throw error
@@ -198,13 +225,14 @@ struct NanoverServerCommand: AsyncParsableCommand {
             logger.info("listening", metadata: ["address": "\(address)", "port": "\(port)"])
         }
 
-        // Stopped last first: playback stops, then the hub closes the
-        // session (which ends the WebSocket connections' streams and the
-        // recorder's, once each has sent or written everything), then the
-        // recorder and the WebSocket listener finish.
-        // The recorder ends by itself once the session closes, so it comes
-        // right before the hub: the group would take its end for a failure
-        // if it were still waiting on a service in between.
+        // Stopped last first: discovery stops advertising, playback stops,
+        // then the hub closes the session (which ends the WebSocket
+        // connections' streams and the recorder's, once each has sent or
+        // written everything), then the recorder and the WebSocket listener
+        // finish, and the metrics port last. The recorder ends by itself
+        // once the session closes, so it comes right before the hub: the
+        // group would take its end for a failure if it were still waiting on
+        // a service in between.
         var services: [any Service] = []
         if let metricsServer { services.append(MetricsService(server: metricsServer)) }
         if let webSocket { services.append(WebSocketService(server: webSocket)) }
@@ -212,6 +240,7 @@ struct NanoverServerCommand: AsyncParsableCommand {
         services.append(HubService(
             server: server, persister: persister, logger: logger, onRunning: announce, onShuttingDown: { health.beginShuttingDown() }))
         if let player { services.append(PlaybackService(player: player)) }
+        if let discoveryService { services.append(discoveryService) }
         let group = ServiceGroup(configuration: .init(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],

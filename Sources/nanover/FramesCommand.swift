@@ -43,7 +43,7 @@ struct FramesCommand: AsyncParsableCommand {
                 let stream = latest
                     ? client.subscribeLatestFrames(interval: .seconds(interval))
                     : client.subscribeFrames(interval: .seconds(interval))
-                try await untilSignalled(signals) { [full, server = connection.server] in
+                try await untilSignalled(signals) { [full, server = client.server] in
                     var printed = false
                     do {
                         for try await received in stream {

@@ -12,7 +12,7 @@ struct Nanover: AsyncParsableCommand {
             """,
         subcommands: [
             CommandsCommand.self, RunCommand.self, StateCommand.self, LockCommand.self, UnlockCommand.self,
-            FramesCommand.self, InteractCommand.self, RecordCommand.self, RecordingCommand.self,
+            FramesCommand.self, InteractCommand.self, RecordCommand.self, RecordingCommand.self, DiscoverCommand.self,
         ]
     )
 

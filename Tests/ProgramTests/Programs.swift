@@ -88,9 +88,13 @@ final class RunningProgram: Sendable {
     private let errorText = Box("")
     private let finished = DispatchSemaphore(value: 0)
 
-    init(_ program: String, _ arguments: [String], in directory: URL? = nil) throws {
+    convenience init(_ program: String, _ arguments: [String], in directory: URL? = nil) throws {
+        try self.init(executable: Programs.url(program), arguments, in: directory)
+    }
+
+    init(executable: URL, _ arguments: [String], in directory: URL? = nil) throws {
         let process = Process()
-        process.executableURL = Programs.url(program)
+        process.executableURL = executable
         process.arguments = arguments
         if let directory {
             process.currentDirectoryURL = directory

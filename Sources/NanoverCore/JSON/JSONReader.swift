@@ -1,16 +1,21 @@
 import Foundation
 
 /// Reads NanoVer JSON (see ``NanoverJSON``) from valid UTF-8: strict
-/// RFC 8259 JSON, with NanoVer's readings of numbers, the non-finite
-/// spellings and binary objects. Nesting is bounded by
+/// RFC 8259 JSON, with NanoVer's readings of numbers and, unless `plain`,
+/// of the non-finite spellings and binary objects. Nesting is bounded by
 /// ``NanoverValue/maximumNestingDepth``, so hostile depth is an error, not
 /// a stack overflow.
 struct JSONReader {
     private let bytes: UnsafeRawBufferPointer
+    /// Whether strings and objects are read as written, without NanoVer's
+    /// spellings of non-finite numbers and binary data: for JSON that other
+    /// programs write, in which `"NaN"` is a name like any other.
+    private let plain: Bool
     private var offset = 0
 
-    init(bytes: UnsafeRawBufferPointer) {
+    init(bytes: UnsafeRawBufferPointer, plain: Bool = false) {
         self.bytes = bytes
+        self.plain = plain
     }
 
     /// The one value the whole text holds.
@@ -59,6 +64,7 @@ struct JSONReader {
             return .bool(false)
         case UInt8(ascii: "\""):
             let string = try string()
+            if plain { return .string(string) }
             switch string {
             case NanoverJSON.nan: return .double(.nan)
             case NanoverJSON.positiveInfinity: return .double(.infinity)
@@ -124,7 +130,7 @@ struct JSONReader {
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): offset += 1
-            case UInt8(ascii: "}"): offset += 1; return Self.binary(in: fields) ?? .structure(fields)
+            case UInt8(ascii: "}"): offset += 1; return (plain ? nil : Self.binary(in: fields)) ?? .structure(fields)
             default: throw error("expected , or } in an object")
             }
         }

@@ -49,11 +49,30 @@ public enum NanoverJSON {
     ///
     /// - Throws: ``NanoverJSONError``, also for bytes that are not UTF-8.
     public static func value(fromUTF8 bytes: some Sequence<UInt8>) throws(NanoverJSONError) -> NanoverValue {
+        try read(utf8: bytes, plain: false)
+    }
+
+    /// The value the UTF-8 JSON text in `bytes` holds, read as plain JSON:
+    /// numbers as NanoVer reads them, but every string a string and every
+    /// object a struct, with none of NanoVer's spellings of non-finite
+    /// numbers or binary data. For JSON that other programs write (a hub's
+    /// discovery message, say), where `"NaN"` is a name like any other.
+    ///
+    /// - Throws: ``NanoverJSONError``, also for bytes that are not UTF-8.
+    public static func plainValue(fromUTF8 bytes: some Sequence<UInt8>) throws(NanoverJSONError) -> NanoverValue {
+        try read(utf8: bytes, plain: true)
+    }
+
+    private static func read(utf8 bytes: some Sequence<UInt8>, plain: Bool) throws(NanoverJSONError) -> NanoverValue {
         let array = Array(bytes)
-        guard let text = String(validating: array, as: UTF8.self) else {
+        guard String(validating: array, as: UTF8.self) != nil else {
             throw NanoverJSONError(message: "not UTF-8 text", offset: 0)
         }
-        return try value(from: text)
+        let result = array.withUnsafeBytes { bytes in
+            var reader = JSONReader(bytes: bytes, plain: plain)
+            return Result { () throws(NanoverJSONError) in try reader.document() }
+        }
+        return try result.get()
     }
 
     /// The struct a JSON object text holds; anything but an object is an error.
