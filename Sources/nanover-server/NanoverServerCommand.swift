@@ -62,7 +62,7 @@ struct NanoverServerCommand: AsyncParsableCommand {
     @Flag(help: "Advertise the hub on the local network (ESSD: UDP datagrams to port 54545 every half second) so that clients find it by --name; off unless given.")
     var discovery = false
 
-    @Option(name: .customLong("discovery-target"), help: "With --discovery: send to this IPv4 address instead of every interface's broadcast address; repeat for more (127.0.0.1 keeps discovery on this machine).")
+    @Option(name: .customLong("discovery-target"), help: ArgumentHelp("With --discovery: send to this IPv4 address instead of every interface's broadcast address; repeat for more (127.0.0.1 keeps discovery on this machine).", valueName: "address"))
     var discoveryTargets: [String] = []
 
     @Option(help: "With --discovery: the UDP port to advertise to.")

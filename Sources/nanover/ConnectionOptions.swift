@@ -13,7 +13,7 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Port of the NanoVer server. (default: \(NanoverServer.defaultPort))")
     var port: Int?
 
-    @Option(help: "Find the server by its name on the local network (ESSD discovery), instead of --address and --port.")
+    @Option(help: ArgumentHelp("Find the server by its name on the local network (ESSD discovery), instead of --address and --port.", valueName: "name"))
     var discover: String?
 
     @Option(help: "With --discover: seconds to listen for the hub.")
