@@ -168,6 +168,21 @@ let package = Package(
             exclude: ["Protos"]
         ),
         .testTarget(
+            name: "NanoverWebSocketTests",
+            dependencies: [
+                "NanoverCore",
+                "NanoverGRPC",
+                "NanoverWebSocket",
+                "NanoverMessagePack",
+                "NanoverTestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "ProgramTests",
             dependencies: [
                 "nanover-server",
