@@ -88,6 +88,7 @@ let package = Package(
                 "NanoverCore",
                 "NanoverGRPC",
                 "NanoverHub",
+                "NanoverWebSocket",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "Logging", package: "swift-log"),
@@ -190,6 +191,7 @@ let package = Package(
                 "nanover-bench",
                 "nanover-circle",
                 "NanoverCore",
+                "NanoverWebSocket",
                 "NanoverTestSupport",
             ]
         ),
