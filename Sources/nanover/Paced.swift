@@ -22,8 +22,9 @@ struct Paced<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base
 
         mutating func next() async throws -> Element? {
             if let last, interval > .zero {
-                // Cancelled: the base ends at once.
                 try? await Task.sleep(until: last + interval, clock: .continuous)
+                // Cancelled while waiting: nothing more is read.
+                if Task.isCancelled { return nil }
             }
             let element = try await base.next()
             last = .now
