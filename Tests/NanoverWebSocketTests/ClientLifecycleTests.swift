@@ -93,30 +93,25 @@ struct ClientLifecycleTests {
     @Test("close: calls in flight fail, streams finish, later calls fail, the hub sees the client go; idempotent")
     func close() async throws {
         let hub = try await Hub.start()
-        let (gate, started) = (Gate(), Box(false))
-        try hub.session.commands.register("stuck") { _ in
-            started.value = true
-            await gate.wait()
-            return nil
-        }
+        let stuckCommand = try StuckCommand(on: hub)
         let client = try await hub.connect()
         _ = try await client.fetchState()
         #expect(hub.webSocket.connectionCount == 1)
         let changes = client.stateChanges()
         let frames = client.subscribeFrames()
-        let stuck = Task { try await client.runCommand("stuck") }
-        await waitUntil("the command is running") { started.value }
+        let stuck = Task { try await client.runCommand(stuckCommand.name) }
+        await waitUntil("the command is running") { stuckCommand.isRunning }
         await client.close()
         await #expect(throws: NanoverWebSocketClientError.closed) { try await stuck.value }
         var iterator = changes.makeAsyncIterator()
         while try await iterator.next() != nil {}
         #expect(try await frames.next() == nil)
         await #expect(throws: NanoverWebSocketClientError.closed) { try await client.setState("late", to: 1) }
-        await #expect(throws: NanoverWebSocketClientError.closed) { _ = try await client.runCommand("stuck") }
+        await #expect(throws: NanoverWebSocketClientError.closed) { _ = try await client.runCommand(stuckCommand.name) }
         await client.close()
         // The hub's side of the connection ends once the command it runs
         // for it has.
-        gate.open()
+        stuckCommand.release()
         await waitUntil("the hub sees the client go") { hub.webSocket.connectionCount == 0 }
         await hub.close()
     }
@@ -124,18 +119,13 @@ struct ClientLifecycleTests {
     @Test("the hub closing: streams finish normally, calls in flight and later fail saying the server closed (1000)")
     func hubCloses() async throws {
         let hub = try await Hub.start(initial: ["a": 1])
-        let (gate, started) = (Gate(), Box(false))
-        try hub.session.commands.register("stuck") { _ in
-            started.value = true
-            await gate.wait()
-            return nil
-        }
+        let stuckCommand = try StuckCommand(on: hub)
         let client = try await hub.connect()
         _ = try await client.fetchState()
         let changes = client.stateChanges()
         let frames = client.subscribeLatestFrames()
-        let stuck = Task { try await client.runCommand("stuck") }
-        await waitUntil("the hub runs the command") { started.value }
+        let stuck = Task { try await client.runCommand(stuckCommand.name) }
+        await waitUntil("the hub runs the command") { stuckCommand.isRunning }
         let closing = Task { await hub.webSocket.close() }
         var iterator = changes.makeAsyncIterator()
         while try await iterator.next() != nil {}
@@ -144,7 +134,7 @@ struct ClientLifecycleTests {
             try await client.setState("late", to: 1)
         }
         await #expect(throws: NanoverWebSocketClientError.self) { _ = try await stuck.value }
-        gate.open()
+        stuckCommand.release()
         await closing.value
         await client.close()
         await hub.close()

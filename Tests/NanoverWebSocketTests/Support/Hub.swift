@@ -101,3 +101,25 @@ final class Gate: Sendable {
         }
     }
 }
+
+/// A command on a hub that runs until the test releases it.
+struct StuckCommand {
+    let name = "stuck"
+    private let gate = Gate()
+    private let running = Box(false)
+
+    init(on hub: Hub) throws {
+        try hub.session.commands.register(name) { [gate, running] _ in
+            running.value = true
+            await gate.wait()
+            return nil
+        }
+    }
+
+    /// Whether a call has started.
+    var isRunning: Bool { running.value }
+
+    func release() {
+        gate.open()
+    }
+}
