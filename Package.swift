@@ -109,6 +109,7 @@ let package = Package(
                 "NanoverDiscovery",
                 "NanoverGRPC",
                 "NanoverHub",
+                "NanoverWebSocket",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "Logging", package: "swift-log"),
@@ -214,6 +215,21 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "NanoverWebSocketTests",
+            dependencies: [
+                "NanoverCore",
+                "NanoverGRPC",
+                "NanoverWebSocket",
+                "NanoverMessagePack",
+                "NanoverTestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "ProgramTests",
             dependencies: [
                 "nanover-server",
@@ -222,6 +238,7 @@ let package = Package(
                 "nanover-circle",
                 "NanoverCore",
                 "NanoverDiscovery",
+                "NanoverWebSocket",
                 "NanoverTestSupport",
             ]
         ),

@@ -13,8 +13,8 @@ struct CommandsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let commands = try await connection.withClient { client in
-            try await client.updateAvailableCommands()
+        let commands = try await connection.withSession { client in
+            try await client.listCommands()
         }
         if json {
             print(jsonLine(commands.mapValues { .structure($0.arguments) }))
@@ -55,9 +55,9 @@ struct RunCommand: AsyncParsableCommand {
         for argument in arguments {
             merged[argument.key] = argument.value
         }
-        let result = try await connection.withClient(callTimeout: false, serverError: .commandFailed) { client in
-            try await client.runCommand(name, arguments: merged)
+        let result = try await connection.withSession(callTimeout: false, serverError: .commandFailed) { client in
+            try await client.run(name, arguments: merged)
         }
-        print(jsonLine(result))
+        print(NanoverJSON.string(result))
     }
 }

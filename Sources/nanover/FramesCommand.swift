@@ -39,14 +39,14 @@ struct FramesCommand: AsyncParsableCommand {
             // Trapped before anything is printed, so that a signal sent after
             // the first line always ends the watch cleanly.
             let signals = await UnixSignalsSequence(trapping: [.sigint, .sigterm])
-            try await connection.withClient(callTimeout: false) { client in
-                let stream = latest
-                    ? client.subscribeLatestFrames(interval: .seconds(interval))
-                    : client.subscribeFrames(interval: .seconds(interval))
-                try await untilSignalled(signals) { [full, server = client.server] in
+            if connection.url != nil, !latest, interval > 0 {
+                throw CLIFailure(.usage, "with --url, --interval needs --latest: a 2026 server paces every frame itself")
+            }
+            try await connection.withSession(callTimeout: false) { client in
+                try await untilSignalled(signals) { [full, latest, interval, server = connection.server] in
                     var printed = false
                     do {
-                        for try await received in stream {
+                        for try await received in client.frames(latest: latest, interval: .seconds(interval)) {
                             try StandardOutput.writeLine(FrameJSON.line(received, full: full, keys: true))
                             printed = true
                         }
@@ -77,12 +77,13 @@ struct FramesCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let received = try await connection.withClient(callTimeout: false) { client in
-                let stream = client.subscribeLatestFrames(interval: .zero)
-                return try await withThrowingTaskGroup(of: ReceivedFrame?.self) { group in
+            let received = try await connection.withSession(callTimeout: false) { client in
+                try await withThrowingTaskGroup(of: ReceivedFrame?.self) { group in
                     group.addTask {
-                        var frames = stream.makeAsyncIterator()
-                        return try await frames.next()
+                        for try await frame in client.frames(latest: true, interval: .zero) {
+                            return frame
+                        }
+                        return nil
                     }
                     group.addTask { [wait] in
                         try await Task.sleep(for: .seconds(wait))

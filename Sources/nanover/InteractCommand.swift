@@ -46,7 +46,7 @@ struct InteractCommand: AsyncParsableCommand {
             position: SIMD3(position.numbers[0], position.numbers[1], position.numbers[2]),
             particles: particles.numbers.map { Int($0) },
             interactionType: type, scale: scale, maxForce: maxForce)
-        try await connection.withClient(token: token.token) { client in
+        try await connection.withSession(token: token.token) { client in
             let key: String
             do {
                 key = try await client.startInteraction(interaction)

@@ -16,6 +16,7 @@ struct LockCommand: AsyncParsableCommand {
     var locks: [KeyDuration]
 
     func run() async throws {
+        try connection.requireGRPC("locks are")
         let changes = Dictionary(locks.map { ($0.key, LockChange.acquiring(seconds: $0.seconds)) }) { $1 }
         try await updateLocks(changes, connection: connection, token: token.token)
     }
@@ -34,6 +35,7 @@ struct UnlockCommand: AsyncParsableCommand {
     var keys: [String]
 
     func run() async throws {
+        try connection.requireGRPC("locks are")
         try await updateLocks(Dictionary(keys.map { ($0, LockChange.release) }) { $1 }, connection: connection, token: token.token)
     }
 }

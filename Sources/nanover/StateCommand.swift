@@ -20,7 +20,7 @@ struct StateCommand: AsyncParsableCommand {
         var keys: [String] = []
 
         func run() async throws {
-            var state = try await connection.withClient { client in
+            var state = try await connection.withSession { client in
                 try await client.fetchState()
             }
             if !keys.isEmpty {
@@ -54,11 +54,9 @@ struct StateCommand: AsyncParsableCommand {
             // Trapped before anything is printed, so that a signal sent after
             // the first line always ends the watch cleanly.
             let signals = await UnixSignalsSequence(trapping: [.sigint, .sigterm])
-            try await connection.withClient(callTimeout: false) { client in
-                let changes = client.stateChanges()
-                client.subscribeAllStateUpdates(interval: .seconds(interval))
-                try await untilSignalled(signals) {
-                    for try await change in changes {
+            try await connection.withSession(callTimeout: false) { client in
+                try await untilSignalled(signals) { [interval] in
+                    for try await change in client.watchState(interval: .seconds(interval)) {
                         try printLine(change)
                     }
                 }
@@ -111,8 +109,8 @@ struct StateCommand: AsyncParsableCommand {
 
 /// Attempts one change; a refusal is exit status 1.
 private func attempt(_ change: StateChange, connection: ConnectionOptions, token: String?) async throws {
-    let accepted = try await connection.withClient(token: token) { client in
-        try await client.attemptUpdateState(change)
+    let accepted = try await connection.withSession(token: token) { client in
+        try await client.change(change)
     }
     guard accepted else {
         throw CLIFailure(.refused, "refused: a key is locked by another access token")

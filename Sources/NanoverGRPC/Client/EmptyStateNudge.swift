@@ -1,4 +1,3 @@
-import Foundation
 import GRPCCore
 import NanoverCore
 
@@ -20,7 +19,7 @@ struct EmptyStateNudge: Sendable {
     static let header = "nanover-initial-state"
     static let always = "always"
 
-    let key = "nanover.snapshot.\(UUID().uuidString.lowercased())"
+    let key = EmptyStateProbe.makeKey()
     private let arrived = Flag()
     private let confirmed: Flag
 
@@ -69,7 +68,6 @@ struct EmptyStateNudge: Sendable {
 
     /// A message without the nudge's key.
     func withoutNudge(_ change: StateChange) -> StateChange {
-        guard change.removals.contains(key) else { return change }
-        return StateChange(updates: change.updates, removals: change.removals.subtracting([key]))
+        EmptyStateProbe.removing(key, from: change)
     }
 }

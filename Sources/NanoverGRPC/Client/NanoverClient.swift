@@ -67,7 +67,7 @@ public final class NanoverClient: Sendable {
     let frameStreams = Mutex<[ObjectIdentifier: FrameStream]>([:])
     /// The keys of the interactions this client started and has not
     /// stopped.
-    let ownInteractions = Mutex<Set<String>>([])
+    let ownInteractions = OwnInteractions()
 
     /// A client with its own connection to `address` and `port`. Nothing is
     /// sent yet: when no server listens, the first call fails.

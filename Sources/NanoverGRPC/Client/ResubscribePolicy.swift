@@ -28,13 +28,3 @@ public struct ResubscribePolicy: Sendable, Hashable {
         return min(delay, maximumDelay)
     }
 }
-
-/// What happened to a client's state subscription.
-public enum SubscriptionEvent: Sendable {
-    /// The stream failed or the server ended it. The mirror keeps the last
-    /// state it saw; with a ``ResubscribePolicy`` a retry follows.
-    case lost(any Error)
-    /// A new subscription delivered the whole state; the mirror now equals it
-    /// (keys that vanished meanwhile were removed).
-    case restored
-}

@@ -10,19 +10,14 @@ import Synchronization
 /// exception. They are removed when the client leaves; a call in flight
 /// then fails saying so.
 final class ClientCommands: Sendable {
-    private struct Calls {
-        var nextID: Int64 = 1
-        /// Requests sent and not yet answered.
-        var expected: Set<Int64> = []
-        /// Answers that came before their caller started waiting.
-        var early: [Int64: Result<NanoverStruct, ClientCommandError>] = [:]
-        var waiting: [Int64: CheckedContinuation<NanoverStruct, any Error>] = [:]
+    private struct Registered {
         var names: Set<String> = []
         var ended = false
     }
 
     private let registry: CommandRegistry
-    private let calls = Mutex(Calls())
+    private let registered = Mutex(Registered())
+    private let replies = PendingReplies<NanoverStruct>()
     private let outbound: Mutex<NIOAsyncChannelOutboundWriter<WebSocketFrame>?> = Mutex(nil)
 
     init(registry: CommandRegistry) {
@@ -42,9 +37,9 @@ final class ClientCommands: Sendable {
         try registry.register(name, defaultArguments: defaultArguments) { [self] arguments in
             try await call(name, arguments: arguments)
         }
-        let left = calls.withLock { calls in
-            calls.names.insert(name)
-            return calls.ended
+        let left = registered.withLock { registered in
+            registered.names.insert(name)
+            return registered.ended
         }
         // The client left while registering: take it back.
         if left { try? registry.unregister(name) }
@@ -52,75 +47,33 @@ final class ClientCommands: Sendable {
 
     /// Takes a client's answer to a request the hub sent it.
     func answer(echo request: MessagePackValue, result: Result<NanoverStruct, ClientCommandError>) {
-        guard case .map(let fields) = request,
-              let id = fields.last(where: { $0.0 == .string("id") }).flatMap({ Self.integer($0.1) })
-        else { return }
-        let waiter = calls.withLock { calls -> CheckedContinuation<NanoverStruct, any Error>? in
-            guard calls.expected.contains(id) else { return nil }
-            guard let waiter = calls.waiting.removeValue(forKey: id) else {
-                calls.early[id] = result
-                return nil
-            }
-            calls.expected.remove(id)
-            return waiter
-        }
-        waiter?.resume(with: result.mapError { $0 as any Error })
+        guard let id = PendingReplies<NanoverStruct>.id(of: request) else { return }
+        replies.answer(id, with: result.mapError { $0 as any Error })
     }
 
     /// Unregisters every command of the client and fails the calls in
     /// flight. Idempotent.
     func end() {
-        let (names, waiting) = calls.withLock { calls in
-            calls.ended = true
-            defer {
-                calls.names = []
-                calls.waiting = [:]
-                calls.expected = []
-                calls.early = [:]
-            }
-            return (calls.names, Array(calls.waiting.values))
+        let names = registered.withLock { registered in
+            registered.ended = true
+            defer { registered.names = [] }
+            return registered.names
         }
         for name in names { try? registry.unregister(name) }
-        for waiter in waiting { waiter.resume(throwing: ClientCommandError.clientLeft) }
+        replies.end(throwing: ClientCommandError.clientLeft)
         outbound.withLock { $0 = nil }
     }
 
     private func call(_ name: String, arguments: NanoverStruct) async throws -> NanoverStruct {
-        guard let writer = outbound.withLock({ $0 }),
-              let id = calls.withLock({ calls -> Int64? in
-                  guard !calls.ended else { return nil }
-                  defer { calls.nextID += 1 }
-                  calls.expected.insert(calls.nextID)
-                  return calls.nextID
-              })
-        else { throw ClientCommandError.clientLeft }
+        guard let writer = outbound.withLock({ $0 }) else { throw ClientCommandError.clientLeft }
+        let id = try replies.reserve()
         do {
-            let bytes = OutgoingMessage.request(name: name, arguments: arguments, id: id)
-            try await writer.write(WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes)))
+            try await writer.write(.binary(OutgoingMessage.request(name: name, arguments: arguments, id: id)))
         } catch {
-            calls.withLock { _ = $0.expected.remove(id) }
+            replies.abandon(id)
             throw ClientCommandError.clientLeft
         }
-        return try await withCheckedThrowingContinuation { continuation in
-            let settled = calls.withLock { calls -> Result<NanoverStruct, ClientCommandError>? in
-                if let early = calls.early.removeValue(forKey: id) {
-                    calls.expected.remove(id)
-                    return early
-                }
-                if calls.ended { return .failure(.clientLeft) }
-                calls.waiting[id] = continuation
-                return nil
-            }
-            if let settled { continuation.resume(with: settled.mapError { $0 as any Error }) }
-        }
-    }
-
-    private static func integer(_ value: MessagePackValue) -> Int64? {
-        switch value {
-        case .int(let number): return number
-        case .uint(let number): return Int64(exactly: number)
-        default: return nil
-        }
+        return try await replies.wait(for: id)
     }
 }
 

@@ -57,10 +57,10 @@ final class WebSocketConnection: Sendable {
                     group.addTask { [state, session] in
                         // The whole state comes first, even when it is empty.
                         if session.state.keyCount == 0 {
-                            try await outbound.write(Self.binary(OutgoingMessage.state(StateChange())))
+                            try await outbound.write(Self.counted(OutgoingMessage.state(StateChange())))
                         }
                         for await update in state {
-                            try await outbound.write(Self.binary(OutgoingMessage.state(update)))
+                            try await outbound.write(Self.counted(OutgoingMessage.state(update)))
                         }
                         return .writer
                     }
@@ -73,7 +73,7 @@ final class WebSocketConnection: Sendable {
                                 ? OutgoingMessage.frame(index: 0, frame.frame)
                                 : frame.encoded(as: MessagePackFrameMessage.self)
                             first = false
-                            try await outbound.write(Self.binary(bytes))
+                            try await outbound.write(Self.counted(bytes))
                         }
                         return .writer
                     }
@@ -82,7 +82,7 @@ final class WebSocketConnection: Sendable {
                         // The hub is closing: let the other writer finish
                         // what is due, then say goodbye.
                         if try await group.next() == .writer {
-                            try? await outbound.write(Self.close(.normalClosure, "the hub is closing"))
+                            try? await outbound.write(WebSocketFrame.close(.normalClosure, reason: "the hub is closing"))
                         }
                     }
                     group.cancelAll()
@@ -115,33 +115,10 @@ final class WebSocketConnection: Sendable {
         _ inbound: NIOAsyncChannelInboundStream<WebSocketFrame>, _ outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>
     ) async {
         await withDiscardingTaskGroup { commands in
-            do {
-                for try await frame in inbound {
-                    switch frame.opcode {
-                    case .binary:
-                        let message: IncomingMessage
-                        do {
-                            message = try IncomingMessage(bytes: frame.unmaskedData.readableBytesView)
-                        } catch {
-                            try? await outbound.write(Self.close(.unacceptableData, "\(error)"))
-                            return
-                        }
-                        take(message, outbound: outbound, commands: &commands)
-                    case .text:
-                        try? await outbound.write(Self.close(.unacceptableData, "NanoVer messages are binary MessagePack"))
-                        return
-                    case .ping:
-                        try await outbound.write(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))
-                    case .connectionClose:
-                        var data = frame.unmaskedData
-                        let code = data.readSlice(length: 2) ?? ByteBuffer()
-                        try? await outbound.write(WebSocketFrame(fin: true, opcode: .connectionClose, data: code))
-                        return
-                    default:
-                        continue
-                    }
-                }
-            } catch {
+            let ending = await MessageReader.read(inbound, outbound, masked: false, answersClose: { true }) { message in
+                take(message, outbound: outbound, commands: &commands)
+            }
+            if case .failed(let error) = ending {
                 configuration.logger.debug("WebSocket read ended", metadata: ["error": "\(error)"])
             }
         }
@@ -190,7 +167,7 @@ final class WebSocketConnection: Sendable {
                 } catch {
                     reply = OutgoingMessage.exception(echo: echo, message: "\(error)")
                 }
-                try? await outbound.write(Self.binary(reply))
+                try? await outbound.write(Self.counted(reply))
             }
         }
         if let frame = message.frame {
@@ -217,15 +194,8 @@ final class WebSocketConnection: Sendable {
     }
 
     /// A message to send, counted as sent.
-    private static func binary(_ bytes: [UInt8]) -> WebSocketFrame {
+    private static func counted(_ bytes: [UInt8]) -> WebSocketFrame {
         SessionMetrics.webSocketBytesSent.increment(by: bytes.count)
-        return WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes))
-    }
-
-    private static func close(_ code: WebSocketErrorCode, _ reason: String) -> WebSocketFrame {
-        var data = ByteBuffer()
-        data.write(webSocketErrorCode: code)
-        data.writeString(String(reason.utf8.prefix(120)) ?? "")
-        return WebSocketFrame(fin: true, opcode: .connectionClose, data: data)
+        return .binary(bytes)
     }
 }

@@ -1,7 +1,9 @@
 import NanoverCore
 import NanoverMessagePack
 
-/// The messages a 2026 hub sends, as bytes: one message type each.
+/// The messages of the 2026 protocol, as bytes: one message type each.
+/// A hub sends state, frames, replies and requests to a client's commands;
+/// a client sends state, frames, requests, registrations and replies.
 public enum OutgoingMessage {
     /// `{"state": {"updates": ..., "removals": [...]}}`, both fields always
     /// present; keys sorted, so equal changes give equal bytes.
@@ -30,6 +32,17 @@ public enum OutgoingMessage {
     /// A request the hub sends a client to run a command it registered.
     public static func request(name: String, arguments: NanoverStruct, id: Int64) -> [UInt8] {
         envelope("command", .map([(.string("request"), requestMap(name: name, arguments: arguments, id: id))]))
+    }
+
+    /// A client's registration of a command that runs on it: its name,
+    /// default arguments, and the label and icon when given.
+    public static func register(name: String, defaultArguments: NanoverStruct, label: String?, icon: String?) -> [UInt8] {
+        var fields: [(MessagePackValue, MessagePackValue)] = [
+            (.string("name"), .string(name)), (.string("arguments"), NanoverValue.structure(defaultArguments).messagePackValue),
+        ]
+        if let label { fields.append((.string("label"), .string(label))) }
+        if let icon { fields.append((.string("icon"), .string(icon))) }
+        return envelope("command", .map([(.string("register"), .map(fields))]))
     }
 
     /// The request map: name, arguments, id.

@@ -1,4 +1,3 @@
-import NanoverCore
 import Synchronization
 
 /// The changes a client's mirror applies, as an `AsyncSequence` that never
@@ -18,6 +17,10 @@ public struct StateChangeStream: AsyncSequence, Sendable {
 
     let buffer: StateChangeBuffer
 
+    package init(buffer: StateChangeBuffer) {
+        self.buffer = buffer
+    }
+
     public struct AsyncIterator: AsyncIteratorProtocol {
         let buffer: StateChangeBuffer
 
@@ -33,7 +36,7 @@ public struct StateChangeStream: AsyncSequence, Sendable {
 
 /// The shared buffer behind a ``StateChangeStream``: one merged pending
 /// change, the readers waiting for it, and how the stream ended.
-final class StateChangeBuffer: Sendable {
+package final class StateChangeBuffer: Sendable {
     private typealias Waiter = CheckedContinuation<StateChange?, any Error>
 
     private struct Storage {
@@ -45,9 +48,11 @@ final class StateChangeBuffer: Sendable {
 
     private let storage = Mutex(Storage())
 
+    package init() {}
+
     /// Adds a change, merged into any pending one; hands it to a waiting
     /// reader if there is one.
-    func yield(_ change: StateChange) {
+    package func yield(_ change: StateChange) {
         let handOver: (Waiter, StateChange)? = storage.withLock { storage in
             guard storage.ending == nil else { return nil }
             if var pending = storage.pending {
@@ -67,7 +72,7 @@ final class StateChangeBuffer: Sendable {
     }
 
     /// Ends the stream once what is pending has been read.
-    func finish(throwing error: (any Error)?) {
+    package func finish(throwing error: (any Error)?) {
         let waiters: [Waiter] = storage.withLock { storage in
             guard storage.ending == nil else { return [] }
             storage.ending = error.map { .failure($0) } ?? .success(())
@@ -80,7 +85,7 @@ final class StateChangeBuffer: Sendable {
         }
     }
 
-    func next() async throws -> StateChange? {
+    package func next() async throws -> StateChange? {
         let id = storage.withLock { storage in
             defer { storage.nextWaiter += 1 }
             return storage.nextWaiter

@@ -1,5 +1,4 @@
 import NanoverCore
-@testable import NanoverGRPC
 import NanoverTestSupport
 import Testing
 

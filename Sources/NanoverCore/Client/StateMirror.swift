@@ -1,9 +1,9 @@
-import NanoverCore
 import Synchronization
 
 /// A client's local copy of the shared state, kept by its subscriptions,
-/// with the change streams that observe it.
-final class StateMirror: Sendable {
+/// with the change streams that observe it. Protocol-neutral: every
+/// protocol's client keeps one.
+package final class StateMirror: Sendable {
     private struct Storage {
         var content: NanoverStruct = [:]
         /// Change streams, held weakly: a stream nobody holds is forgotten.
@@ -28,18 +28,20 @@ final class StateMirror: Sendable {
 
     private let storage = Mutex(Storage())
 
+    package init() {}
+
     /// Runs `body` under the lock, after making sure the caller is not
     /// inside ``withLockedContent(_:)``: the lock is not re-entrant.
     private func locked<Result, Failure: Error>(
         _ body: (inout Storage) throws(Failure) -> sending Result
     ) throws(Failure) -> sending Result {
-        LockHolder.checkNotHeld(self, by: "NanoverClient's state mirror")
+        LockHolder.checkNotHeld(self, by: "a client's state mirror")
         return try storage.withLock { (storage) throws(Failure) -> sending Result in
             try body(&storage)
         }
     }
 
-    func withLockedContent<Result: Sendable, Failure: Error>(
+    package func withLockedContent<Result: Sendable, Failure: Error>(
         _ body: (NanoverStruct) throws(Failure) -> Result
     ) throws(Failure) -> Result {
         try locked { (storage) throws(Failure) -> Result in
@@ -47,12 +49,12 @@ final class StateMirror: Sendable {
         }
     }
 
-    func copy() -> NanoverStruct {
+    package func copy() -> NanoverStruct {
         locked { $0.content }
     }
 
     /// Applies a change and tells every observer, in order.
-    func apply(_ change: StateChange) {
+    package func apply(_ change: StateChange) {
         locked { storage in
             change.apply(to: &storage.content)
             storage.tellObservers(change)
@@ -61,7 +63,7 @@ final class StateMirror: Sendable {
 
     /// Replaces the whole content, telling observers the difference as one
     /// change: every key of `state` set, every key it lacks removed.
-    func replace(with state: NanoverStruct) {
+    package func replace(with state: NanoverStruct) {
         locked { storage in
             let vanished = Set(storage.content.keys).subtracting(state.keys)
             storage.content = state
@@ -70,7 +72,7 @@ final class StateMirror: Sendable {
     }
 
     /// Tells event observers what happened to the subscription.
-    func emit(_ event: SubscriptionEvent) {
+    package func emit(_ event: SubscriptionEvent) {
         locked { storage in
             for (id, observer) in storage.eventObservers {
                 if case .terminated = observer.yield(event) {
@@ -81,7 +83,7 @@ final class StateMirror: Sendable {
     }
 
     /// Subscription events from now on, until the mirror stops.
-    func events() -> AsyncStream<SubscriptionEvent> {
+    package func events() -> AsyncStream<SubscriptionEvent> {
         let (stream, continuation) = AsyncStream<SubscriptionEvent>.makeStream(bufferingPolicy: .bufferingNewest(64))
         let ended = locked { storage in
             guard storage.ending == nil else { return true }
@@ -100,7 +102,7 @@ final class StateMirror: Sendable {
     /// applied. It finishes when the mirror stops: normally when the client
     /// closes or the server ends the subscription, with the error when the
     /// subscription fails.
-    func changes() -> StateChangeStream {
+    package func changes() -> StateChangeStream {
         let buffer = StateChangeBuffer()
         let ended: Result<Void, any Error>? = locked { storage in
             if !storage.content.isEmpty {
@@ -122,7 +124,7 @@ final class StateMirror: Sendable {
 
     /// Finishes every change stream, with `error` if given, and every
     /// event stream. Later calls change nothing.
-    func end(error: (any Error)?) {
+    package func end(error: (any Error)?) {
         let (observers, eventObservers) = locked { storage in
             if storage.ending == nil {
                 storage.ending = error.map { .failure($0) } ?? .success(())
@@ -148,6 +150,6 @@ final class StateMirror: Sendable {
 }
 
 /// A change stream's buffer, held without keeping it alive.
-struct WeakChangeBuffer {
+private struct WeakChangeBuffer {
     weak var buffer: StateChangeBuffer?
 }

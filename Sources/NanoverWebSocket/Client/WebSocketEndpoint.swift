@@ -1,0 +1,48 @@
+import Foundation
+
+/// Where a 2026 server listens, read from a `ws://HOST:PORT` URL.
+public struct WebSocketEndpoint: Sendable, Hashable, CustomStringConvertible {
+    public let host: String
+    public let port: Int
+    /// The path asked for in the upgrade request: `/` unless the URL gives
+    /// one (2026 servers serve one endpoint, without a path).
+    public let path: String
+
+    /// The endpoint of `url`: scheme `ws`, a host, an explicit port.
+    ///
+    /// - Throws: ``NanoverWebSocketClientError/badURL(_:reason:)`` saying
+    ///   what is wrong.
+    public init(url: String) throws(NanoverWebSocketClientError) {
+        func bad(_ reason: String) -> NanoverWebSocketClientError { .badURL(url, reason: reason) }
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased() else {
+            throw bad("it is not a URL; give ws://HOST:PORT")
+        }
+        guard scheme == "ws" else {
+            throw bad(scheme == "wss" ? "wss (TLS) is not supported; give ws://HOST:PORT" : "the scheme must be ws, as in ws://HOST:PORT")
+        }
+        guard var host = components.host, !host.isEmpty else { throw bad("it has no host; give ws://HOST:PORT") }
+        // URLComponents keeps an IPv6 literal's brackets on some platforms.
+        if host.hasPrefix("["), host.hasSuffix("]") {
+            host = String(host.dropFirst().dropLast())
+        }
+        guard let port = components.port else { throw bad("it has no port; give ws://HOST:PORT") }
+        guard (1...65535).contains(port) else { throw bad("the port must be between 1 and 65535") }
+        guard components.query == nil, components.fragment == nil, components.user == nil else {
+            throw bad("a NanoVer URL has no user, query or fragment")
+        }
+        self.host = host
+        self.port = port
+        self.path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+    }
+
+    /// `ws://HOST:PORT`, with the path when it is not `/`.
+    public var description: String {
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        return "ws://\(shownHost):\(port)" + (path == "/" ? "" : path)
+    }
+
+    /// The `Host` header of the upgrade request.
+    var hostHeader: String {
+        (host.contains(":") ? "[\(host)]" : host) + ":\(port)"
+    }
+}
