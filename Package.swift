@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "NanoverCore",
                 "NanoverGRPC",
+                "NanoverWebSocket",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,6 +89,7 @@ let package = Package(
                 "NanoverCore",
                 "NanoverGRPC",
                 "NanoverHub",
+                "NanoverWebSocket",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "Logging", package: "swift-log"),

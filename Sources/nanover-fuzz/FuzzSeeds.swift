@@ -1,5 +1,7 @@
+import Foundation
 import NanoverCore
 import NanoverProtocol
+import NanoverWebSocket
 import SwiftProtobuf
 
 /// Valid inputs to start mutating from: requests of every kind of value and
@@ -52,6 +54,27 @@ enum FuzzSeeds {
             + [0x81, 0xA1, 0x61, 0x97, 0x01, 0xFF, 0xCB, 0x3F, 0xF8, 0, 0, 0, 0, 0, 0, 0xC0, 0xC3, 0xA2, 0xC3, 0xA9, 0xC4, 0x01, 0x07]
             + [0xA8] + Array("removals".utf8) + [0x91, 0xA1, 0x62]
         seeds.append([5, 0, UInt8(message.count)] + message)
+        if let zip = messageRecording([message, OutgoingMessage.frame(index: 0, Frame(values: ["particle.count": 2]))]) {
+            seeds.append([6, UInt8(zip.count >> 8 & 0xFF), UInt8(zip.count & 0xFF)] + zip)
+        }
+        let index = MessageRecording.indexBytes([
+            MessageRecordingEntry(offset: 0, length: 30, timestamp: 0, types: ["state"]),
+            MessageRecordingEntry(offset: 30, length: 37, timestamp: 1_500, types: ["frame"], frameIndex: 0),
+        ])
+        seeds.append([6, 0, UInt8(index.count)] + index)
         return seeds
+    }
+
+    /// The bytes of a `.nanover.zip` of `messages`, written through a file
+    /// as the writer writes.
+    private static func messageRecording(_ messages: [[UInt8]]) -> [UInt8]? {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nanover-fuzz-seed-\(UUID().uuidString).nanover.zip").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        guard let writer = try? MessageRecordingWriter(path: path) else { return nil }
+        for (number, message) in messages.enumerated() {
+            try? writer.append(message, at: UInt64(number) * 1000)
+        }
+        try? writer.close()
+        return FileManager.default.contents(atPath: path).map { [UInt8]($0) }
     }
 }

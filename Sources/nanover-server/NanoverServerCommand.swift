@@ -50,10 +50,10 @@ struct NanoverServerCommand: AsyncParsableCommand {
     @Option(help: "Also serve the NanoVer 2026 protocol (WebSocket + MessagePack) on this port, 0 for a free one; off unless given. First part: state, commands and frames.")
     var wsPort: Int?
 
-    @Option(help: "Record the session's frames and state to PREFIX.traj and PREFIX.state, complete when the hub stops.")
+    @Option(help: "Record the session's frames and state, complete when the hub stops: to NAME.nanover.zip (NanoVer 2026 format) for a path ending so, else to PREFIX.traj and PREFIX.state.")
     var record: String?
 
-    @Option(parsing: .upToNextOption, help: "Play recordings: NAME.traj, NAME.state or both; repeat for more, played from the first, switched with playback/load and playback/next.")
+    @Option(parsing: .upToNextOption, help: "Play recordings: NAME.traj, NAME.state or both, or NAME.nanover.zip; repeat for more, played from the first, switched with playback/load and playback/next.")
     var playback: [String] = []
 
     @Option(help: "Lowest level of log messages: trace, debug, info, notice, warning, error, critical.")
@@ -104,11 +104,11 @@ struct NanoverServerCommand: AsyncParsableCommand {
         }
         try Multiuser.registerCommands(on: session)
         let persister = stateFile.map { StatePersister(engine: session.state, file: $0, logger: logger) }
-        let recorder = try record.map { try SessionRecorder(session: session, prefix: $0) }
+        let recorder = try record.map { SessionRecorder(session: session, sink: try RecordingFormats.sessionSink(path: $0)) }
         var player: RecordingPlayer?
         if !playback.isEmpty {
             let recordings = try PlaybackRecording.grouping(playback)
-            let created = RecordingPlayer(recordings: recordings, session: session, decoder: ProtobufRecordingDecoder(), clock: EventLoopClock())
+            let created = RecordingPlayer(recordings: recordings, session: session, opener: HubRecordingOpener(), clock: EventLoopClock())
             try created.check()
             try created.registerCommands()
             player = created

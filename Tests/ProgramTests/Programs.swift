@@ -1,4 +1,5 @@
 import Foundation
+import NanoverCore
 import NanoverTestSupport
 import Testing
 
@@ -176,6 +177,17 @@ struct ServerProcess {
     /// Runs `nanover` against this server.
     func cli(_ arguments: [String]) async throws -> Outcome {
         try await run("nanover", ["--port", String(port)] + arguments)
+    }
+
+    /// Asks `nanover state get` for `expected`'s keys until they hold its
+    /// values, for up to two minutes; whether they came to.
+    func waitForState(_ expected: NanoverStruct) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            let state = try? NanoverJSON.value(from: try await cli(["state", "get"] + expected.keys.sorted()).output)
+            if state == .structure(expected) { return true }
+        }
+        return false
     }
 
     /// Stops the server with SIGTERM and returns its exit status.

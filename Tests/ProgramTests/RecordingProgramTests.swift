@@ -105,12 +105,7 @@ struct RecordingProgramTests {
         #expect(try await hub.cli(["run", "playback/play"]).status == 0)
         // The recorded state plays too (when it came relative to the frames
         // depends on how the recorder's two streams started).
-        var avatar: NanoverValue = [:]
-        let deadline = ContinuousClock.now + .seconds(120)
-        while avatar != ["avatar.rec": ["name": "a"]], ContinuousClock.now < deadline {
-            avatar = (try? NanoverJSON.value(from: try await hub.cli(["state", "get", "avatar.rec"]).output)) ?? [:]
-        }
-        #expect(avatar == ["avatar.rec": ["name": "a"]], "the recorded avatar is played")
+        #expect(await hub.waitForState(["avatar.rec": ["name": "a"]]), "the recorded avatar is played")
         let watcher = try RunningProgram("nanover", ["--port", String(hub.port), "frames", "watch", "--latest"])
         await waitUntil("playback moves on") {
             watcher.outputLines.compactMap { try? NanoverJSON.value(from: $0)["index"]?.intValue }.contains { $0 > first && $0 <= last }
