@@ -146,7 +146,7 @@ struct NanoverServerCommand: AsyncParsableCommand {
         // recorder's, once each has sent or written everything), then the
         // WebSocket listener and the recorder finish.
         var services: [any Service] = []
-        if let recorder { services.append(recorder) }
+        if let recorder { services.append(RecorderService(recorder: recorder)) }
         if let webSocket { services.append(WebSocketService(server: webSocket)) }
         services.append(HubService(server: server, persister: persister, logger: logger, onRunning: announce))
         if let player { services.append(PlaybackService(player: player)) }
@@ -168,6 +168,19 @@ struct NanoverServerCommand: AsyncParsableCommand {
     /// An address as it goes before `:port`: IPv6 literals in brackets.
     private static func display(_ address: String) -> String {
         address.contains(":") && !address.hasPrefix("[") ? "[\(address)]" : address
+    }
+}
+
+/// The session recorder under the service group. It ends by itself once
+/// the hub has closed the session (its streams end), which may come before
+/// the group asks it to; it then waits for its turn, since a group shutting
+/// down takes a service that ends out of order for a failure.
+struct RecorderService: Service {
+    let recorder: SessionRecorder
+
+    func run() async throws {
+        try await recorder.run()
+        try? await gracefulShutdown()
     }
 }
 
