@@ -80,10 +80,12 @@ def test_the_hub_records_its_session_as_2026_messages(start_hub, bin_dir, tmp_pa
 
 def test_nanover_record_converts_a_grpc_servers_messages(frame_server, bin_dir, tmp_path):
     """`nanover record NAME.nanover.zip` records our gRPC frame server for a
-    second: the first frame is the merged current frame with index 0 (as a
+    second: a state message first (an empty one if a frame came before the
+    state), the first frame the merged current frame with index 0 (as a
     2026 client gets it), then frames of increasing indices, each with its
     index's positions packed as float32; the state as the server holds it.
-    The JSON line counts what Python reads."""
+    The JSON line counts what Python reads (but an empty state message put
+    first)."""
     peer = frame_server.connect()
     assert peer.set("recorded.before", {"set": "before"})
     path = tmp_path / "frames.nanover.zip"
@@ -95,7 +97,8 @@ def test_nanover_record_converts_a_grpc_servers_messages(frame_server, bin_dir, 
     entries = recording.read(path)
     frames = [entry.message["frame"] for entry in entries if "frame" in entry.message]
     states = [entry.message["state"] for entry in entries if "state" in entry.message]
-    assert summary["frames"] == len(frames) and summary["state_updates"] == len(states)
+    begun_empty = entries[0].message == {"state": {"updates": {}, "removals": []}} and "frame" in entries[1].message
+    assert summary["frames"] == len(frames) and summary["state_updates"] + begun_empty == len(states)
     assert frames[0]["frame.index"] == 0
     assert frames[0]["particle.count"] == ATOMS and isinstance(frames[0]["particle.count"], int)
     assert frames[0]["particle.elements"] == bytes([6] * ATOMS)
@@ -103,7 +106,11 @@ def test_nanover_record_converts_a_grpc_servers_messages(frame_server, bin_dir, 
     assert indices == sorted(set(indices)) and all(index > 0 for index in indices)
     for frame in frames[1:]:
         assert frame["particle.positions"] == positions_bytes(expected_positions(frame["frame.index"], ATOMS))
-    assert states[0]["updates"]["recorded.before"] == {"set": "before"}
+    assert "state" in entries[0].message, "a recording begins with a state message, as a 2026 client's stream does"
+    timestamps = [entry.timestamp for entry in entries]
+    assert timestamps == sorted(timestamps), "time never goes back in file order"
+    whole = next(state for state in states if state["updates"])
+    assert whole["updates"]["recorded.before"] == {"set": "before"}
 
 
 # --- Python writes, our programs read and play --------------------------------

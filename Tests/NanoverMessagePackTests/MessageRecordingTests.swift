@@ -248,7 +248,7 @@ struct MessageRecordingTests {
         }
     }
 
-    @Test("as a session recorder's sink: what a 2026 client is sent, the first frame with index 0, an empty first state")
+    @Test("as a session recorder's sink: what a 2026 client is sent, a state message first, the first frame with index 0, time never going back")
     func sessionSink() throws {
         defer { cleanUp() }
         let path = try path()
@@ -264,5 +264,18 @@ struct MessageRecordingTests {
         #expect(recording.entries.map(\.frameIndex) == [nil, 0, 8, 9, nil])
         #expect(try recording.message(at: 1) == OutgoingMessage.frame(index: 0, Frame(values: ["a": 1])))
         #expect(try recording.message(at: 4) == OutgoingMessage.state(StateChange(updates: ["k": true])))
+
+        // A frame before any state: an empty state message goes first, once.
+        let framesFirst = try self.path("frames-first")
+        let second = try MessageRecordingWriter(path: framesFirst)
+        try second.append(ReceivedFrame(index: 3, frame: Frame(values: ["a": 1])), at: 5)
+        try second.appendEmptyFirstState(at: 6)
+        try second.append(StateChange(updates: ["k": true]), at: 7)
+        try second.append(StateChange(updates: ["k": false]), at: 6)
+        try second.close()
+        let begun = try MessageRecording(path: framesFirst)
+        #expect(begun.entries.map(\.types) == [["state"], ["frame"], ["state"], ["state"]])
+        #expect(try begun.message(at: 0) == OutgoingMessage.state(StateChange()))
+        #expect(begun.entries.map(\.timestamp) == [5, 5, 7, 7], "stamped before the one written ahead of it, a message takes its time")
     }
 }

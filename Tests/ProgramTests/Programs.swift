@@ -190,6 +190,31 @@ struct ServerProcess {
         return false
     }
 
+    /// Pauses playback, resets it, and steps until the merged frame has
+    /// particles, at most `steps` times: that frame, as `frames get` prints
+    /// it (a recording's first frame may come after a state entry or two).
+    func firstPlayedFrame(steps: Int = 3) async throws -> NanoverValue {
+        #expect(try await cli(["run", "playback/pause"]).status == 0)
+        #expect(try await cli(["run", "playback/reset"]).status == 0)
+        var frame: NanoverValue = [:]
+        for _ in 0..<steps where frame["particle_count"]?.intValue == nil {
+            #expect(try await cli(["run", "playback/step"]).status == 0)
+            frame = try NanoverJSON.value(from: try await cli(["frames", "get"]).output)
+        }
+        return frame
+    }
+
+    /// Watches the latest frames until one with an index after `first`, up
+    /// to `last`, comes: playback moves on.
+    func waitForPlayedIndex(after first: Int, through last: Int) async throws {
+        let watcher = try RunningProgram("nanover", ["--port", String(port), "frames", "watch", "--latest"])
+        await waitUntil("playback moves on") {
+            watcher.outputLines.compactMap { try? NanoverJSON.value(from: $0)["index"]?.intValue }.contains { $0 > first && $0 <= last }
+        }
+        watcher.signal(SIGINT)
+        #expect(await watcher.exitStatus() == 0)
+    }
+
     /// Stops the server with SIGTERM and returns its exit status.
     func stop(signal: Int32 = SIGTERM) async -> Int32? {
         program.signal(signal)

@@ -55,7 +55,7 @@ public final class NanoverRecorder: Sendable {
         let outcome = Tally()
         let trajectory = Nanover_Protocol_Trajectory_TrajectoryService.Method.self
         let stateMethods = Nanover_Protocol_State_State.Method.self
-        do {
+        try await closing(sink.close) {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { [sink] in
                     try await Self.stream(
@@ -69,11 +69,7 @@ public final class NanoverRecorder: Sendable {
                 }
                 try await group.waitForAll()
             }
-        } catch {
-            try? sink.close()
-            throw error
         }
-        try sink.close()
         return outcome.value.withLock { $0 }
     }
 

@@ -63,7 +63,7 @@ public final class SessionRecorder: Service, Sendable {
     }
 
     private func record() async throws {
-        do {
+        try await closing(sink.close) {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { [self] in
                     // A subscriber of the latest frames never falls behind.
@@ -88,10 +88,6 @@ public final class SessionRecorder: Service, Sendable {
                     throw error
                 }
             }
-        } catch {
-            try? sink.close()
-            throw error
         }
-        try sink.close()
     }
 }

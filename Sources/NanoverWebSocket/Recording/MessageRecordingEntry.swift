@@ -71,10 +71,10 @@ public struct MessageRecordingEntry: Sendable, Hashable {
             .badIndex("entry \(number) \(reason)")
         }
         guard case .map(let fields) = value else { throw bad("is not a map") }
-        guard let offset = Self.whole(Self.field("offset", in: fields)) else { throw bad("has no offset, a whole number from 0") }
-        guard let length = Self.whole(Self.field("length", in: fields)) else { throw bad("has no length, a whole number from 0") }
+        guard let offset = Self.field("offset", in: fields)?.unsignedInteger else { throw bad("has no offset, a whole number from 0") }
+        guard let length = Self.field("length", in: fields)?.unsignedInteger else { throw bad("has no length, a whole number from 0") }
         guard case .map(let metadata)? = Self.field("metadata", in: fields) else { throw bad("has no metadata map") }
-        guard let timestamp = Self.whole(Self.field("timestamp", in: metadata)) else {
+        guard let timestamp = Self.field("timestamp", in: metadata)?.unsignedInteger else {
             throw bad("has no timestamp, whole microseconds from 0")
         }
         var types: [String]?
@@ -88,7 +88,7 @@ public struct MessageRecordingEntry: Sendable, Hashable {
         }
         var frameIndex: UInt32?
         if let index = Self.field(PackedFrameKeys.frameIndex, in: metadata) {
-            guard let whole = Self.whole(index), let fitting = UInt32(exactly: whole) else { throw bad("has a frame.index that is not a frame index") }
+            guard let whole = index.unsignedInteger, let fitting = UInt32(exactly: whole) else { throw bad("has a frame.index that is not a frame index") }
             frameIndex = fitting
         }
         self.init(offset: offset, length: length, timestamp: timestamp, types: types, frameIndex: frameIndex)
@@ -98,13 +98,5 @@ public struct MessageRecordingEntry: Sendable, Hashable {
     /// from the map would keep).
     private static func field(_ name: String, in fields: [(MessagePackValue, MessagePackValue)]) -> MessagePackValue? {
         fields.last { $0.0 == .string(name) }?.1
-    }
-
-    private static func whole(_ value: MessagePackValue?) -> UInt64? {
-        switch value {
-        case .uint(let number)?: return number
-        case .int(let number)? where number >= 0: return UInt64(number)
-        default: return nil
-        }
     }
 }

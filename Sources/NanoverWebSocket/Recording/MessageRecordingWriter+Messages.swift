@@ -1,7 +1,8 @@
 import NanoverCore
 
 /// What a 2026 client is sent, written as it would receive it: state
-/// updates as state messages, frames as frame messages, the recording's
+/// updates as state messages, frames as frame messages, a state message
+/// first (an empty one if a frame comes before the state), the recording's
 /// first frame with index 0 (a new client's first frame is the merged frame
 /// since the last reset, with index 0).
 extension MessageRecordingWriter: SessionRecordingSink {
@@ -34,8 +35,8 @@ extension MessageRecordingWriter: SessionRecordingSink {
     }
 
     /// The empty state message a 2026 client is sent first when the state
-    /// has no keys.
+    /// has no keys (unless a frame came first and put one there already).
     public func appendEmptyFirstState(at timestamp: UInt64) throws(RecordingError) {
-        try append(StateChange(), at: timestamp)
+        try appendEmptyStateIfFirst(at: timestamp)
     }
 }

@@ -65,12 +65,7 @@ extension MessageRecordingWriter {
         let messagesLength = entries.map { $0.offset + $0.length }.max() ?? 0
         repair.droppedMessageBytes = size - dataStart - messagesLength
 
-        var crc = CRC32()
-        var done: UInt64 = 0
-        while done < messagesLength {
-            crc.update(try file.bytes(Int(min(1 << 20, messagesLength - done)), at: dataStart + done))
-            done = min(messagesLength, done + (1 << 20))
-        }
+        let crc = CRC32(continuingFrom: try CRC32.checksum(of: file, at: dataStart, count: messagesLength))
         let member = StoredZipWriter.Member(
             name: MessageRecordingFormat.messagesMember, headerOffset: 0, size: messagesLength, zip64Header: zip64Header)
         var zip = try StoredZipWriter(file: file, continuing: member, crc: crc)

@@ -24,7 +24,8 @@ import Synchronization
 /// entry.
 ///
 /// Safe to call from any thread; messages are written in the order the
-/// calls reach it.
+/// calls reach it, and their timestamps never go back in that order (one
+/// stamped earlier than the message before it takes that one's time).
 public final class MessageRecordingWriter: Sendable {
     public let path: String
     private struct Open {
@@ -35,6 +36,8 @@ public final class MessageRecordingWriter: Sendable {
         /// Bytes of `messages.msgpack` so far.
         var messagesLength: UInt64 = 0
         var framesWritten = 0
+        /// The latest timestamp written: none goes back in file order.
+        var latest: UInt64 = 0
     }
 
     /// The open files; nil once closed.
@@ -96,7 +99,7 @@ public final class MessageRecordingWriter: Sendable {
                 types.append(type)
                 if type == "frame", case .map(let frame) = value,
                    let index = frame.last(where: { $0.0 == .string(PackedFrameKeys.frameIndex) })?.1,
-                   let whole = Self.number(index), let fitting = UInt32(exactly: whole) {
+                   let whole = index.integer, let fitting = UInt32(exactly: whole) {
                     frameIndex = fitting
                 }
             }
@@ -105,20 +108,45 @@ public final class MessageRecordingWriter: Sendable {
     }
 
     /// Appends a frame message, built by `message` under the writer's lock
-    /// from whether it is the first frame of the recording.
+    /// from whether it is the first frame of the recording. A recording
+    /// that would begin with a frame begins with an empty state message
+    /// instead, as every 2026 recording of the reference begins with a
+    /// state message (its player cannot start one that does not: see the
+    /// README).
     func appendFrame(at timestamp: UInt64, _ message: (_ first: Bool) -> (index: UInt32, bytes: [UInt8])) throws(RecordingError) {
         try state.withLock { (open) throws(RecordingError) in
+            try Self.appendEmptyStateIfFirst(at: timestamp, to: &open, path: path)
             let (index, bytes) = message(open?.framesWritten == 0)
             try Self.append(bytes, types: ["frame"], frameIndex: index, at: timestamp, to: &open, path: path)
             open?.framesWritten += 1
         }
     }
 
+    /// Appends the empty state message, unless something was written
+    /// already: the state message a 2026 client is sent first.
+    func appendEmptyStateIfFirst(at timestamp: UInt64) throws(RecordingError) {
+        try state.withLock { (open) throws(RecordingError) in
+            try Self.appendEmptyStateIfFirst(at: timestamp, to: &open, path: path)
+        }
+    }
+
+    private static func appendEmptyStateIfFirst(at timestamp: UInt64, to open: inout Open?, path: String) throws(RecordingError) {
+        if open?.entries == 0 {
+            try append(emptyState, types: ["state"], frameIndex: nil, at: timestamp, to: &open, path: path)
+        }
+    }
+
+    private static let emptyState = OutgoingMessage.state(StateChange())
+
     private static func append(
         _ message: [UInt8], types: [String], frameIndex: UInt32?, at timestamp: UInt64, to open: inout Open?, path: String
     ) throws(RecordingError) {
         guard open != nil else { throw .io(path: path, operation: "write", errno: EBADF) }
-        let entry = MessageRecordingEntry(offset: open!.messagesLength, length: UInt64(message.count), timestamp: timestamp, types: types, frameIndex: frameIndex)
+        // A message stamped before another that took the lock first takes
+        // that one's time: playback goes through the file in order.
+        open!.latest = max(open!.latest, timestamp)
+        let entry = MessageRecordingEntry(
+            offset: open!.messagesLength, length: UInt64(message.count), timestamp: open!.latest, types: types, frameIndex: frameIndex)
         try open!.zip.write(message)
         open!.messagesLength += UInt64(message.count)
         // The entry goes to the journal only once its message is written:
@@ -162,13 +190,5 @@ public final class MessageRecordingWriter: Sendable {
         }
         try zip.endMember()
         try zip.finish()
-    }
-
-    private static func number(_ value: MessagePackValue) -> Int64? {
-        switch value {
-        case .int(let number): return number
-        case .uint(let number): return Int64(exactly: number)
-        default: return nil
-        }
     }
 }

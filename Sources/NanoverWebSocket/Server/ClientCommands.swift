@@ -53,7 +53,7 @@ final class ClientCommands: Sendable {
     /// Takes a client's answer to a request the hub sent it.
     func answer(echo request: MessagePackValue, result: Result<NanoverStruct, ClientCommandError>) {
         guard case .map(let fields) = request,
-              let id = fields.last(where: { $0.0 == .string("id") }).flatMap({ Self.integer($0.1) })
+              let id = fields.last(where: { $0.0 == .string("id") }).flatMap({ $0.1.integer })
         else { return }
         let waiter = calls.withLock { calls -> CheckedContinuation<NanoverStruct, any Error>? in
             guard calls.expected.contains(id) else { return nil }
@@ -112,14 +112,6 @@ final class ClientCommands: Sendable {
                 return nil
             }
             if let settled { continuation.resume(with: settled.mapError { $0 as any Error }) }
-        }
-    }
-
-    private static func integer(_ value: MessagePackValue) -> Int64? {
-        switch value {
-        case .int(let number): return number
-        case .uint(let number): return Int64(exactly: number)
-        default: return nil
         }
     }
 }

@@ -11,10 +11,31 @@ package struct CRC32: Sendable {
 
     package init() {}
 
+    /// Goes on from bytes whose checksum is `value`, as if given them.
+    package init(continuingFrom value: UInt32) {
+        state = ~value
+    }
+
     /// The checksum of `bytes`.
     package static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
         var crc = CRC32()
         crc.update(Array(bytes))
+        return crc.value
+    }
+
+    /// The checksum of `count` bytes of `source` from `offset`, read a
+    /// mebibyte at a time.
+    ///
+    /// - Throws: ``RecordingError/badZip(_:)`` when the bytes end first.
+    package static func checksum(of source: any RecordingSource, at offset: UInt64, count: UInt64) throws(RecordingError) -> UInt32 {
+        var crc = CRC32()
+        var done: UInt64 = 0
+        while done < count {
+            let piece = try source.bytes(Int(min(1 << 20, count - done)), at: offset + done)
+            guard !piece.isEmpty else { throw .badZip("the file ends \(count - done) bytes early, at byte \(offset + done)") }
+            crc.update(piece)
+            done += UInt64(piece.count)
+        }
         return crc.value
     }
 

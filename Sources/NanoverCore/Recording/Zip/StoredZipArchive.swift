@@ -130,16 +130,9 @@ package struct StoredZipArchive: Sendable {
     ///
     /// - Throws: ``RecordingError/checksumMismatch(member:)``.
     package func verify(_ member: Member) throws(RecordingError) {
-        var crc = CRC32()
-        var done: UInt64 = 0
-        let pieceSize: UInt64 = 1 << 20
-        while done < member.size {
-            let piece = try source.bytes(Int(min(pieceSize, member.size - done)), at: member.dataOffset + done)
-            guard !piece.isEmpty else { throw .badZip("\(member.name) runs past the end of the file") }
-            crc.update(piece)
-            done += UInt64(piece.count)
+        guard try CRC32.checksum(of: source, at: member.dataOffset, count: member.size) == member.crc else {
+            throw .checksumMismatch(member: member.name)
         }
-        guard crc.value == member.crc else { throw .checksumMismatch(member: member.name) }
     }
 
     /// Where the end record starts in the file's last bytes: the last
