@@ -81,7 +81,7 @@ struct RecordCommand: AsyncParsableCommand {
 struct RecordingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recording",
-        abstract: "Inspect recording files.",
+        abstract: "Inspect recording files, and finish a .nanover.zip cut short.",
         subcommands: [Info.self, Repair.self]
     )
 
