@@ -18,13 +18,15 @@ public struct PlaybackService: Service {
 
 extension PlaybackRecording {
     /// Recordings from paths given in a row: consecutive paths that share
-    /// their name but for the extension (`A.traj A.state`) make one.
+    /// their name but for the extension (`A.traj A.state`) make one; a
+    /// `.nanover.zip` is one by itself.
     ///
     /// - Throws: ``PlaybackError/badPaths(_:)``.
     public static func grouping(_ paths: [String]) throws(PlaybackError) -> [PlaybackRecording] {
         var groups: [[String]] = []
         for path in paths {
-            if let last = groups.last?.last, withoutExtension(last) == withoutExtension(path) {
+            if let last = groups.last?.last, withoutExtension(last) == withoutExtension(path),
+               !last.hasSuffix(messagesExtension), !path.hasSuffix(messagesExtension) {
                 groups[groups.count - 1].append(path)
             } else {
                 groups.append([path])

@@ -32,6 +32,37 @@ public struct MessagePackReader {
         return value
     }
 
+    /// The value that starts at byte `start` of the buffer, and the offset
+    /// just past it: for bytes that hold values one after another.
+    ///
+    /// - Throws: ``MessagePackError``; ``MessagePackError/truncated(offset:)``
+    ///   when the bytes end inside the value.
+    public static func value(
+        from buffer: UnsafeRawBufferPointer, startingAt start: Int, depthLimit: Int = defaultDepthLimit
+    ) throws(MessagePackError) -> (value: MessagePackValue, end: Int) {
+        var reader = MessagePackReader(bytes: buffer, depthLimit: depthLimit)
+        reader.offset = start
+        let value = try reader.read(depth: 0)
+        return (value, reader.offset)
+    }
+
+    /// When an array starts at byte `start` of the buffer, its element
+    /// count and the offset of its first element, its elements unread; nil
+    /// for any other value.
+    ///
+    /// - Throws: ``MessagePackError/truncated(offset:)`` when the bytes end
+    ///   inside the header.
+    public static func arrayHeader(in buffer: UnsafeRawBufferPointer, at start: Int) throws(MessagePackError) -> (count: Int, end: Int)? {
+        var reader = MessagePackReader(bytes: buffer, depthLimit: defaultDepthLimit)
+        reader.offset = start
+        switch try reader.byte() {
+        case let lead where lead & 0xF0 == 0x90: return (Int(lead & 0x0F), reader.offset)
+        case 0xDC: return (Int(try reader.unsigned(2)), reader.offset)
+        case 0xDD: return (Int(try reader.unsigned(4)), reader.offset)
+        default: return nil
+        }
+    }
+
     private init(bytes: UnsafeRawBufferPointer, depthLimit: Int) {
         self.bytes = bytes
         self.depthLimit = depthLimit

@@ -15,9 +15,9 @@ import SwiftProtobuf
 ///
 /// An input is a list of requests: one byte for the kind (modulo 7: 0 state
 /// update, 1 lock update, 2 `GetFrameResponse`, 3 NanoVer JSON text, also
-/// read as an interaction, 4 a recording file, 5 MessagePack, also read as a
-/// 2026 message, 6 a discovery datagram), two for the length, then that
-/// many bytes.
+/// read as an interaction, 4 a `.traj`/`.state` recording, 5 MessagePack,
+/// also read as a 2026 message, 6 a discovery datagram, 7 a `.nanover.zip`
+/// recording and its index), two for the length, then that many bytes.
 /// Expected outcomes are statuses; anything else (a crash, a hang, state
 /// that does not round-trip) is a finding.
 final class FuzzHarness: @unchecked Sendable {
@@ -43,9 +43,12 @@ final class FuzzHarness: @unchecked Sendable {
             let end = min(offset + length, input.count)
             let request = Array(input[offset..<end])
             offset = end
-            switch kind % 7 {
+            switch kind % 8 {
             case 6:
                 checkDiscovery(request)
+                continue
+            case 7:
+                checkMessageRecording(request)
                 continue
             case 5:
                 checkMessagePack(request)
@@ -62,7 +65,7 @@ final class FuzzHarness: @unchecked Sendable {
             default:
                 break
             }
-            let isUpdate = kind % 7 == 0
+            let isUpdate = kind % 8 == 0
             if isUpdate, !service.plainReadingAgrees(request) {
                 fatalError("the plain reader and swift-protobuf read \(request) differently")
             }
@@ -175,6 +178,31 @@ final class FuzzHarness: @unchecked Sendable {
         for entry in entries {
             _ = try? entry.recordedFrame()
             _ = try? entry.recordedStateChange()
+        }
+        accepted += 1
+    }
+
+    /// 2026 recordings: any bytes are opened as a `.nanover.zip` or refused
+    /// with a recording error; one opened has every entry inside its
+    /// messages, each read whole. The same bytes read as an index give
+    /// entries that write back to an index that reads the same.
+    private func checkMessageRecording(_ bytes: [UInt8]) {
+        if let recording = try? MessageRecording(bytes: bytes) {
+            for position in recording.entries.indices {
+                let entry = recording.entries[position]
+                guard entry.offset + entry.length <= recording.messagesSize,
+                      (try? recording.message(at: position))?.count == Int(entry.length)
+                else {
+                    fatalError("a 2026 recording's entry \(position) is not inside its messages for \(bytes)")
+                }
+                _ = try? MessageRecordingTrack(recording).moment(at: position)
+            }
+            _ = try? recording.verify()
+            accepted += 1
+        }
+        guard let entries = try? MessageRecording.entries(bytes) else { return }
+        guard (try? MessageRecording.entries(MessageRecording.indexBytes(entries))) == entries else {
+            fatalError("a 2026 recording index does not read back what it wrote for \(bytes)")
         }
         accepted += 1
     }

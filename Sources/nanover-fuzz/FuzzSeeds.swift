@@ -1,5 +1,7 @@
+import Foundation
 import NanoverCore
 import NanoverProtocol
+import NanoverWebSocket
 import SwiftProtobuf
 
 /// Valid inputs to start mutating from: requests of every kind of value and
@@ -54,6 +56,27 @@ enum FuzzSeeds {
         seeds.append([5, 0, UInt8(message.count)] + message)
         let hub = Array(#"{"name": "Caf\u00e9 \u2713", "address": "[::]", "id": "6f1c0a52-3f0e-4b8e-9d1a-2c7e5b9f0a11", "essd_version": "1.0.0", "services": {"multiplayer": 38801, "ws": 38802}, "port": 38801}"#.utf8)
         seeds.append([6, 0, UInt8(hub.count)] + hub)
+        if let zip = messageRecording([message, OutgoingMessage.frame(index: 0, Frame(values: ["particle.count": 2]))]) {
+            seeds.append([7, UInt8(zip.count >> 8 & 0xFF), UInt8(zip.count & 0xFF)] + zip)
+        }
+        let index = MessageRecording.indexBytes([
+            MessageRecordingEntry(offset: 0, length: 30, timestamp: 0, types: ["state"]),
+            MessageRecordingEntry(offset: 30, length: 37, timestamp: 1_500, types: ["frame"], frameIndex: 0),
+        ])
+        seeds.append([7, 0, UInt8(index.count)] + index)
         return seeds
+    }
+
+    /// The bytes of a `.nanover.zip` of `messages`, written through a file
+    /// as the writer writes.
+    private static func messageRecording(_ messages: [[UInt8]]) -> [UInt8]? {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nanover-fuzz-seed-\(UUID().uuidString).nanover.zip").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        guard let writer = try? MessageRecordingWriter(path: path) else { return nil }
+        for (number, message) in messages.enumerated() {
+            try? writer.append(message, at: UInt64(number) * 1000)
+        }
+        try? writer.close()
+        return FileManager.default.contents(atPath: path).map { [UInt8]($0) }
     }
 }

@@ -68,10 +68,10 @@ struct NanoverServerCommand: AsyncParsableCommand {
     @Option(help: "With --discovery: the UDP port to advertise to.")
     var discoveryPort = ESSD.port
 
-    @Option(help: "Record the session's frames and state to PREFIX.traj and PREFIX.state, complete when the hub stops.")
+    @Option(help: "Record the session's frames and state, complete when the hub stops: to NAME.nanover.zip (NanoVer 2026 format) for a path ending so, else to PREFIX.traj and PREFIX.state.")
     var record: String?
 
-    @Option(parsing: .upToNextOption, help: "Play recordings: NAME.traj, NAME.state or both; repeat for more, played from the first, switched with playback/load and playback/next.")
+    @Option(parsing: .upToNextOption, help: "Play recordings: NAME.traj, NAME.state or both, or NAME.nanover.zip; repeat for more, played from the first, switched with playback/load and playback/next.")
     var playback: [String] = []
 
     @Option(help: "Serve metrics (GET /metrics, Prometheus text) and health (GET /health: 200 serving, 503 shutting down) over HTTP on this port, 0 for a free one; off unless given.")
@@ -155,11 +155,11 @@ struct NanoverServerCommand: AsyncParsableCommand {
         }
         try Multiuser.registerCommands(on: session)
         let persister = stateFile.map { StatePersister(engine: session.state, file: $0, logger: logger) }
-        let recorder = try record.map { try SessionRecorder(session: session, prefix: $0) }
+        let recorder = try record.map { SessionRecorder(session: session, sink: try RecordingFormats.sessionSink(path: $0)) }
         var player: RecordingPlayer?
         if !playback.isEmpty {
             let recordings = try PlaybackRecording.grouping(playback)
-            let created = RecordingPlayer(recordings: recordings, session: session, decoder: ProtobufRecordingDecoder(), clock: EventLoopClock())
+            let created = RecordingPlayer(recordings: recordings, session: session, opener: HubRecordingOpener(), clock: EventLoopClock())
             try created.check()
             try created.registerCommands()
             player = created
@@ -229,14 +229,11 @@ struct NanoverServerCommand: AsyncParsableCommand {
         // then the hub closes the session (which ends the WebSocket
         // connections' streams and the recorder's, once each has sent or
         // written everything), then the recorder and the WebSocket listener
-        // finish, and the metrics port last. The recorder ends by itself
-        // once the session closes, so it comes right before the hub: the
-        // group would take its end for a failure if it were still waiting on
-        // a service in between.
+        // finish, and the metrics port last.
         var services: [any Service] = []
         if let metricsServer { services.append(MetricsService(server: metricsServer)) }
         if let webSocket { services.append(WebSocketService(server: webSocket)) }
-        if let recorder { services.append(recorder) }
+        if let recorder { services.append(RecorderService(recorder: recorder)) }
         services.append(HubService(
             server: server, persister: persister, logger: logger, onRunning: announce, onShuttingDown: { health.beginShuttingDown() }))
         if let player { services.append(PlaybackService(player: player)) }
@@ -259,6 +256,19 @@ struct NanoverServerCommand: AsyncParsableCommand {
     /// An address as it goes before `:port`: IPv6 literals in brackets.
     private static func display(_ address: String) -> String {
         address.contains(":") && !address.hasPrefix("[") ? "[\(address)]" : address
+    }
+}
+
+/// The session recorder under the service group. It ends by itself once
+/// the hub has closed the session (its streams end), which may come before
+/// the group asks it to; it then waits for its turn, since a group shutting
+/// down takes a service that ends out of order for a failure.
+struct RecorderService: Service {
+    let recorder: SessionRecorder
+
+    func run() async throws {
+        try await recorder.run()
+        try? await gracefulShutdown()
     }
 }
 

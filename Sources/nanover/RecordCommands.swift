@@ -2,21 +2,26 @@ import ArgumentParser
 import Foundation
 import NanoverCore
 import NanoverGRPC
+import NanoverHub
+import NanoverWebSocket
 import UnixSignals
 
 struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
-        abstract: "Record a running session's frames and state to PREFIX.traj and PREFIX.state.",
+        abstract: "Record a running session's frames and state to NAME.nanover.zip, or to PREFIX.traj and PREFIX.state.",
         discussion: """
             Records until Ctrl-C (SIGINT or SIGTERM), --seconds, or the server going away; \
-            the files are complete either way. Ends with one JSON line: what was written.
+            the files are complete either way. A path ending in .nanover.zip is written in the \
+            NanoVer 2026 format (each message converted to the form a 2026 client receives); \
+            any other path is the prefix of a .traj and .state pair, the messages as received. \
+            Ends with one JSON line: what was written.
             """
     )
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Argument(help: "Where to write: PREFIX.traj and PREFIX.state.")
+    @Argument(help: "Where to write: NAME.nanover.zip, or PREFIX for PREFIX.traj and PREFIX.state.")
     var prefix: String
 
     @Option(help: "Seconds to record; by default until interrupted.")
@@ -32,7 +37,7 @@ struct RecordCommand: AsyncParsableCommand {
         let signals = await UnixSignalsSequence(trapping: [.sigint, .sigterm])
         let recorder: NanoverRecorder
         do {
-            recorder = try NanoverRecorder(prefix: prefix)
+            recorder = NanoverRecorder(sink: try RecordingFormats.serverSink(path: prefix))
         } catch {
             throw CLIFailure(.usage, "\(error)")
         }
@@ -63,10 +68,9 @@ struct RecordCommand: AsyncParsableCommand {
                 return outcome
             }
         }
-        var fields: NanoverStruct = [
-            "traj": .string(recorder.framesPath), "state": .string(recorder.statePath),
-            "frames": .int(Int64(outcome.frames)), "state_updates": .int(Int64(outcome.stateUpdates)),
-        ]
+        var fields = RecordingFormats.writtenFiles(path: prefix)
+        fields["frames"] = .int(Int64(outcome.frames))
+        fields["state_updates"] = .int(Int64(outcome.stateUpdates))
         if let error = outcome.streamError {
             fields["ended_by"] = .string("\(error)")
         }
@@ -77,17 +81,21 @@ struct RecordCommand: AsyncParsableCommand {
 struct RecordingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recording",
-        abstract: "Inspect recording files.",
-        subcommands: [Info.self]
+        abstract: "Inspect recording files, and finish a .nanover.zip cut short.",
+        subcommands: [Info.self, Repair.self]
     )
 
     struct Info: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Entries, duration, frame indices, keys, and whether each file was cut short.",
-            discussion: "A file cut short (by a crash while recording) is read up to its last complete entry."
+            discussion: """
+                A .traj or .state file cut short (by a crash while recording) is read up to its last \
+                complete entry. A .nanover.zip is read through and checked against its CRC-32s; one \
+                cut short is refused (nanover recording repair finishes it).
+                """
         )
 
-        @Argument(help: "Recording files: NAME.traj or NAME.state.")
+        @Argument(help: "Recording files: NAME.traj, NAME.state or NAME.nanover.zip.")
         var files: [String]
 
         @Flag(help: "One JSON line per file.")
@@ -97,7 +105,9 @@ struct RecordingCommand: AsyncParsableCommand {
             for file in files {
                 let summary: RecordingSummary
                 do {
-                    summary = try RecordingSummary(path: file)
+                    summary = try RecordingFormats.summary(path: file)
+                } catch RecordingError.unfinishedZip {
+                    throw CLIFailure(.usage, "\(file): \(RecordingError.unfinishedZip); nanover recording repair \(file) finishes it")
                 } catch {
                     throw CLIFailure(.usage, "\(file): \(error)")
                 }
@@ -113,13 +123,54 @@ struct RecordingCommand: AsyncParsableCommand {
                 lines.append("  frame indices \(indices.lowerBound)...\(indices.upperBound), \(summary.resets) resets")
             }
             lines.append("  keys: \(summary.keys.sorted().joined(separator: ", "))")
+            if summary.kind == .messages {
+                lines.append("  \(summary.frames) frames, \(summary.stateUpdates) state updates")
+            }
             if summary.undecodable > 0 {
-                lines.append("  \(summary.undecodable) entries are not \(summary.kind == .frames ? "frames" : "state updates")")
+                let what = switch summary.kind {
+                case .frames: "frames"
+                case .state: "state updates"
+                case .messages: "NanoVer 2026 messages"
+                }
+                lines.append("  \(summary.undecodable) entries are not \(what)")
             }
             if let cut = summary.endedEarly {
                 lines.append("  cut short: \(cut)")
             }
             return lines.joined(separator: "\n")
+        }
+    }
+}
+
+extension RecordingCommand {
+    struct Repair: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Finish a .nanover.zip recording whose writer stopped before closing it (a crash).",
+            discussion: """
+                While a .nanover.zip is written, its index is kept in NAME.nanover.zip.journal; a writer \
+                that stops before closing leaves both. This cuts the messages after the last one the \
+                journal records whole, writes the index and the zip's directory, and removes the journal. \
+                A finished recording is left as it is. Prints one JSON line: what it did.
+                """
+        )
+
+        @Argument(help: "The recording: NAME.nanover.zip.")
+        var file: String
+
+        func run() async throws {
+            guard RecordingFormats.isMessageRecording(file) else {
+                throw CLIFailure(.usage, "\(file): only a .nanover.zip is repaired (a .traj or .state cut short reads as it is)")
+            }
+            let repair: MessageRecordingWriter.Repair
+            do {
+                repair = try MessageRecordingWriter.repair(path: file)
+            } catch {
+                throw CLIFailure(.usage, "\(file): \(error)")
+            }
+            try StandardOutput.writeLine(jsonLine([
+                "path": .string(file), "was_finished": .bool(repair.wasFinished), "entries": .int(Int64(repair.entries)),
+                "dropped_message_bytes": .int(Int64(repair.droppedMessageBytes)), "dropped_journal_bytes": .int(Int64(repair.droppedJournalBytes)),
+            ]))
         }
     }
 }

@@ -252,5 +252,55 @@ struct PlaybackTests {
         #expect(throws: PlaybackError.self) { try PlaybackRecording(paths: ["a.traj", "b.traj"]) }
         #expect(throws: PlaybackError.self) { try PlaybackRecording(paths: ["a.json"]) }
         #expect(throws: PlaybackError.self) { try PlaybackRecording(paths: []) }
+        #expect(try PlaybackRecording(paths: ["/data/run.1.nanover.zip"]) == PlaybackRecording(name: "run.1", messagesPath: "/data/run.1.nanover.zip"))
+        #expect(throws: PlaybackError.self) { try PlaybackRecording(paths: ["a.nanover.zip", "a.traj"]) }
+    }
+
+    @Test("a recording of one file of messages plays each entry's frame and change; a reset removes the keys of entries that may change state")
+    func messageTrack() throws {
+        let session = NanoverSession()
+        let recording = PlaybackRecording(name: "messages", messagesPath: "memory")
+        // Timestamps in microseconds.
+        let player = RecordingPlayer(recordings: [recording], session: session, opener: MomentsOpener(moments: [
+            (0, RecordedMoment(frame: ReceivedFrame(index: 0, frame: Frame(values: ["topology": 1])), change: StateChange(updates: ["avatar.a": 1]))),
+            (100_000, RecordedMoment(frame: ReceivedFrame(index: 1, frame: Frame(values: ["step": 1])))),
+            (200_000, RecordedMoment(change: StateChange(updates: ["selection.b": 2], removals: ["avatar.a"]))),
+            (300_000, RecordedMoment(frame: ReceivedFrame(index: 2, frame: Frame(values: ["step": 2])))),
+        ]), clock: ManualClock())
+        try player.load(0)
+        player.tick(elapsed: .milliseconds(1))
+        #expect(session.frames.currentFrame?.frame.values["topology"] == 1)
+        #expect(session.state.copyState()["avatar.a"] == 1)
+        player.tick(elapsed: .milliseconds(100))
+        #expect(session.frames.currentFrame?.index == 1)
+        player.tick(elapsed: .milliseconds(100))
+        #expect(session.state.copyState()["selection.b"] == 2 && session.state.copyState()["avatar.a"] == nil)
+        player.tick(elapsed: .milliseconds(100))
+        #expect(session.state.copyState() == ["scene": RecordingPlayer.sceneIdentity], "both keys set went at the reset")
+        session.close()
+    }
+
+    @Test("a player given only the .traj and .state reader refuses a .nanover.zip, saying so")
+    func unsupportedFormat() throws {
+        let player = player([PlaybackRecording(name: "z", messagesPath: "z.nanover.zip")], session: NanoverSession())
+        #expect(throws: PlaybackError.unsupportedFormat(path: "z.nanover.zip")) { try player.check() }
+    }
+}
+
+/// One track of moments held in memory, standing for a `.nanover.zip`.
+private struct MomentsOpener: RecordingOpener {
+    struct Track: RecordingTrack {
+        let moments: [(UInt64, RecordedMoment)]
+        var path: String { "memory" }
+        var count: Int { moments.count }
+        func timestamp(at position: Int) -> UInt64 { moments[position].0 }
+        func mayChangeState(at position: Int) -> Bool { moments[position].1.change != nil }
+        func moment(at position: Int) throws -> RecordedMoment { moments[position].1 }
+    }
+
+    let moments: [(UInt64, RecordedMoment)]
+
+    func tracks(of recording: PlaybackRecording) throws(PlaybackError) -> [any RecordingTrack] {
+        [Track(moments: moments)]
     }
 }

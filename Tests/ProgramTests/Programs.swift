@@ -1,4 +1,5 @@
 import Foundation
+import NanoverCore
 import NanoverTestSupport
 import Testing
 
@@ -189,6 +190,42 @@ struct ServerProcess {
     /// Runs `nanover` against this server.
     func cli(_ arguments: [String]) async throws -> Outcome {
         try await run("nanover", ["--port", String(port)] + arguments)
+    }
+
+    /// Asks `nanover state get` for `expected`'s keys until they hold its
+    /// values, for up to two minutes; whether they came to.
+    func waitForState(_ expected: NanoverStruct) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            let state = try? NanoverJSON.value(from: try await cli(["state", "get"] + expected.keys.sorted()).output)
+            if state == .structure(expected) { return true }
+        }
+        return false
+    }
+
+    /// Pauses playback, resets it, and steps until the merged frame has
+    /// particles, at most `steps` times: that frame, as `frames get` prints
+    /// it (a recording's first frame may come after a state entry or two).
+    func firstPlayedFrame(steps: Int = 3) async throws -> NanoverValue {
+        #expect(try await cli(["run", "playback/pause"]).status == 0)
+        #expect(try await cli(["run", "playback/reset"]).status == 0)
+        var frame: NanoverValue = [:]
+        for _ in 0..<steps where frame["particle_count"]?.intValue == nil {
+            #expect(try await cli(["run", "playback/step"]).status == 0)
+            frame = try NanoverJSON.value(from: try await cli(["frames", "get"]).output)
+        }
+        return frame
+    }
+
+    /// Watches the latest frames until one with an index after `first`, up
+    /// to `last`, comes: playback moves on.
+    func waitForPlayedIndex(after first: Int, through last: Int) async throws {
+        let watcher = try RunningProgram("nanover", ["--port", String(port), "frames", "watch", "--latest"])
+        await waitUntil("playback moves on") {
+            watcher.outputLines.compactMap { try? NanoverJSON.value(from: $0)["index"]?.intValue }.contains { $0 > first && $0 <= last }
+        }
+        watcher.signal(SIGINT)
+        #expect(await watcher.exitStatus() == 0)
     }
 
     /// Stops the server with SIGTERM and returns its exit status.

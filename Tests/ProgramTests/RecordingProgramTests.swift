@@ -91,33 +91,17 @@ struct RecordingProgramTests {
         let hub = try await ServerProcess.start(["--playback", prefix + ".traj", prefix + ".state"])
         let name = URL(fileURLWithPath: prefix).lastPathComponent
         #expect(try NanoverJSON.value(from: try await hub.cli(["run", "playback/list"]).output) == ["simulations": [.string(name)]])
-        #expect(try await hub.cli(["run", "playback/pause"]).status == 0)
-        #expect(try await hub.cli(["run", "playback/reset"]).status == 0)
         // The recording's first frame comes within its first two moments
         // (its one state entry, the avatar, may come before it).
-        var frame: NanoverValue = [:]
-        for _ in 0..<3 where frame["particle_count"]?.intValue == nil {
-            #expect(try await hub.cli(["run", "playback/step"]).status == 0)
-            frame = try NanoverJSON.value(from: try await hub.cli(["frames", "get"]).output)
-        }
+        let frame = try await hub.firstPlayedFrame()
         #expect(frame["index"]?.intValue == first, "the first recorded frame after a reset")
         #expect(frame["particle_count"] == 3)
         #expect(frame["values"]?["index"] == nil)
         #expect(try await hub.cli(["run", "playback/play"]).status == 0)
         // The recorded state plays too (when it came relative to the frames
         // depends on how the recorder's two streams started).
-        var avatar: NanoverValue = [:]
-        let deadline = ContinuousClock.now + .seconds(120)
-        while avatar != ["avatar.rec": ["name": "a"]], ContinuousClock.now < deadline {
-            avatar = (try? NanoverJSON.value(from: try await hub.cli(["state", "get", "avatar.rec"]).output)) ?? [:]
-        }
-        #expect(avatar == ["avatar.rec": ["name": "a"]], "the recorded avatar is played")
-        let watcher = try RunningProgram("nanover", ["--port", String(hub.port), "frames", "watch", "--latest"])
-        await waitUntil("playback moves on") {
-            watcher.outputLines.compactMap { try? NanoverJSON.value(from: $0)["index"]?.intValue }.contains { $0 > first && $0 <= last }
-        }
-        watcher.signal(SIGINT)
-        #expect(await watcher.exitStatus() == 0)
+        #expect(await hub.waitForState(["avatar.rec": ["name": "a"]]), "the recorded avatar is played")
+        try await hub.waitForPlayedIndex(after: first, through: last)
         #expect(await hub.stop() == 0)
     }
 

@@ -1,9 +1,15 @@
 /// A recording to play back: its frames file (`.traj`), its state file
-/// (`.state`), or both, and a name to list it by.
+/// (`.state`), or both; or one file of whole messages (`.nanover.zip`, the
+/// NanoVer 2026 format); and a name to list it by.
 public struct PlaybackRecording: Sendable, Hashable {
+    /// The file name ending of the NanoVer 2026 recording format.
+    public static let messagesExtension = ".nanover.zip"
+
     public var name: String
     public var framesPath: String?
     public var statePath: String?
+    /// A `.nanover.zip`: frames and state changes in one file.
+    public var messagesPath: String?
 
     public init(name: String, framesPath: String?, statePath: String?) {
         self.name = name
@@ -11,19 +17,32 @@ public struct PlaybackRecording: Sendable, Hashable {
         self.statePath = statePath
     }
 
+    /// A recording of one `.nanover.zip` file.
+    public init(name: String, messagesPath: String) {
+        self.name = name
+        self.messagesPath = messagesPath
+    }
+
     /// A recording from one or two paths, told apart by their extensions;
-    /// named after the first one's file name without its extension, as the
-    /// reference names it.
+    /// named after the first one's file name without its extension (without
+    /// `.nanover.zip` for that format), as the reference names it.
     ///
     /// - Throws: ``PlaybackError/badPaths(_:)`` for no path, a path ending
-    ///   neither in `.traj` nor `.state`, or two of one kind.
+    ///   in none of `.traj`, `.state` and `.nanover.zip`, two of one kind, or
+    ///   a `.nanover.zip` with another path.
     public init(paths: [String]) throws(PlaybackError) {
+        guard let first = paths.first else { throw .badPaths(paths) }
+        let fileName = first.split(separator: "/").last.map(String.init) ?? first
+        if first.hasSuffix(Self.messagesExtension) {
+            guard paths.count == 1 else { throw .badPaths(paths) }
+            self.init(name: String(fileName.dropLast(Self.messagesExtension.count)), messagesPath: first)
+            return
+        }
         let frames = paths.filter { $0.hasSuffix(".traj") }
         let state = paths.filter { $0.hasSuffix(".state") }
-        guard let first = paths.first, frames.count <= 1, state.count <= 1, frames.count + state.count == paths.count else {
+        guard frames.count <= 1, state.count <= 1, frames.count + state.count == paths.count else {
             throw .badPaths(paths)
         }
-        let fileName = first.split(separator: "/").last.map(String.init) ?? first
         self.init(name: Self.withoutExtension(fileName), framesPath: frames.first, statePath: state.first)
     }
 
@@ -33,8 +52,9 @@ public struct PlaybackRecording: Sendable, Hashable {
     }
 }
 
-/// Turns a recording's entries into frames and state changes: the protocol
-/// adapter whose messages the files hold provides one.
+/// Turns the entries of `.traj` and `.state` recordings into frames and
+/// state changes: the protocol adapter whose messages the files hold
+/// provides one.
 public protocol RecordingDecoder: Sendable {
     func frame(from entry: RecordingEntry) throws -> ReceivedFrame
     func stateChange(from entry: RecordingEntry) throws -> StateChange
@@ -48,15 +68,19 @@ public enum PlaybackError: Error, Equatable, Sendable, CustomStringConvertible {
     case unreadable(path: String, RecordingError)
     /// A recording's entry cannot be decoded.
     case undecodable(path: String, entry: Int, reason: String)
+    /// A recording of a format this player was not given a reader for.
+    case unsupportedFormat(path: String)
 
     public var description: String {
         switch self {
         case .badPaths(let paths):
-            return "a recording is one NAME.traj, one NAME.state, or one of each, not \(paths)"
+            return "a recording is one NAME.traj, one NAME.state, one of each, or one NAME.nanover.zip, not \(paths)"
         case .unreadable(let path, let error):
             return "\(path): \(error)"
         case .undecodable(let path, let entry, let reason):
             return "\(path): entry \(entry) cannot be read: \(reason)"
+        case .unsupportedFormat(let path):
+            return "\(path): this player reads no recordings of this format"
         }
     }
 }

@@ -1,8 +1,8 @@
 import Synchronization
 
 /// Plays recordings through a session, as the reference's playback runner
-/// does: the entries of both files merged by timestamp and replayed in real
-/// time, each when it is due (the reference ticks 30 times a second, so a
+/// does: the entries of its files (a `.traj` and a `.state`, or one
+/// `.nanover.zip`) merged by timestamp and replayed in real time, each when it is due (the reference ticks 30 times a second, so a
 /// 60 Hz recording reaches its clients in pairs), looping back to a reset
 /// at the end; under the `playback/*` commands (``registerCommands()``).
 ///
@@ -37,21 +37,30 @@ public final class RecordingPlayer: Sendable {
     public let recordings: [PlaybackRecording]
     public let session: NanoverSession
     public let tickInterval: Duration
-    private let decoder: any RecordingDecoder
+    private let opener: any RecordingOpener
     private let clock: any MonotonicClock
     private let playing = Mutex(Playing())
 
-    /// A player of `recordings`, nothing loaded until ``run()`` or a
-    /// `playback/load`.
+    /// A player of `recordings`, opened by `opener`, nothing loaded until
+    /// ``run()`` or a `playback/load`.
     public init(
-        recordings: [PlaybackRecording], session: NanoverSession, decoder: any RecordingDecoder,
+        recordings: [PlaybackRecording], session: NanoverSession, opener: any RecordingOpener,
         clock: any MonotonicClock = SystemClock(), tickInterval: Duration = .seconds(1.0 / 30)
     ) {
         self.recordings = recordings
         self.session = session
-        self.decoder = decoder
+        self.opener = opener
         self.clock = clock
         self.tickInterval = tickInterval
+    }
+
+    /// A player of `.traj` and `.state` recordings whose entries `decoder`
+    /// reads.
+    public convenience init(
+        recordings: [PlaybackRecording], session: NanoverSession, decoder: any RecordingDecoder,
+        clock: any MonotonicClock = SystemClock(), tickInterval: Duration = .seconds(1.0 / 30)
+    ) {
+        self.init(recordings: recordings, session: session, opener: PairedFilesOpener(decoder: decoder), clock: clock, tickInterval: tickInterval)
     }
 
     /// Loads the first recording, then plays in real time until the task
@@ -90,7 +99,7 @@ public final class RecordingPlayer: Sendable {
     /// - Throws: ``PlaybackError`` for the first that cannot.
     public func check() throws(PlaybackError) {
         for recording in recordings {
-            _ = try LoadedRecording(recording, decoder: decoder)
+            _ = try LoadedRecording(recording, opener: opener)
         }
     }
 
@@ -129,7 +138,7 @@ public final class RecordingPlayer: Sendable {
             playing.paused = false
             playing.loaded = nil
             do throws(PlaybackError) {
-                playing.loaded = try LoadedRecording(recordings[position], decoder: decoder)
+                playing.loaded = try LoadedRecording(recordings[position], opener: opener)
                 playing.failure = nil
             } catch {
                 playing.failure = error
@@ -169,8 +178,8 @@ public final class RecordingPlayer: Sendable {
                 if playing.loaded?.nextTime == nil {
                     try reset(&playing)
                 }
-                if let (frame, change) = try playing.loaded?.takeNext() {
-                    try emit(frame, change)
+                for moment in try playing.loaded?.takeNext() ?? [] {
+                    emit(moment)
                 }
             } catch {
                 throw .cannotRunNow("\(error)")
@@ -186,7 +195,7 @@ public final class RecordingPlayer: Sendable {
         playing.withLock { playing in
             guard !playing.paused, var loaded = playing.loaded else { return }
             do throws(PlaybackError) {
-                let more = try loaded.advance(by: microseconds) { (frame, change) throws(PlaybackError) in try emit(frame, change) }
+                let more = try loaded.advance(by: microseconds) { moment in emit(moment) }
                 playing.loaded = loaded
                 if !more, loaded.hasEntries {
                     try reset(&playing)
@@ -214,15 +223,15 @@ public final class RecordingPlayer: Sendable {
         try? session.state.update(StateChange(updates: [Self.sceneKey: Self.sceneIdentity], removals: changedKeys))
     }
 
-    private func emit(_ frame: ReceivedFrame?, _ change: StateChange?) throws(PlaybackError) {
-        if var frame {
+    private func emit(_ moment: RecordedMoment) {
+        if var frame = moment.frame {
             // The counter of resets is this hub's: a recorded one (a
             // recording's first frame carries its server's) would overwrite
             // it in the merged frame.
             frame.frame.values[FrameKey.simulationCounter] = nil
             try? session.frames.send(frameIndex: frame.index, frame: frame.frame)
         }
-        if let change {
+        if let change = moment.change {
             session.state.clearLocks()
             try? session.state.update(change)
         }
@@ -246,12 +255,5 @@ public final class RecordingPlayer: Sendable {
             }
             try body(&playing)
         }
-    }
-}
-
-extension LoadedRecording {
-    /// Whether either file holds an entry.
-    var hasEntries: Bool {
-        (frames?.count ?? 0) + (state?.count ?? 0) > 0
     }
 }

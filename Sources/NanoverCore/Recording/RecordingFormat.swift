@@ -39,6 +39,26 @@ public enum RecordingError: Error, Equatable, Sendable, CustomStringConvertible 
     /// An entry's timestamp does not fit 64 bits of microseconds (over
     /// 500,000 years).
     case timestampOutOfRange(offset: UInt64)
+    /// The file is not a zip archive (no end of central directory record),
+    /// as a `.nanover.zip` recording is.
+    case notAZip
+    /// The file starts as a zip but has no central directory: a zip whose
+    /// writer stopped before finishing it (a recording cut short).
+    case unfinishedZip
+    /// The zip's structure contradicts itself (the reason says where).
+    case badZip(String)
+    /// A zip feature recordings do not use (several disks, encryption).
+    case unsupportedZip(String)
+    /// A member the recording needs is not in the zip.
+    case missingMember(String)
+    /// A member is compressed; recordings store theirs (method 0).
+    case compressedMember(name: String, method: UInt16)
+    /// A member's bytes do not match the CRC-32 the zip records for them.
+    case checksumMismatch(member: String)
+    /// A recording's index is not the array of entries the format says.
+    case badIndex(String)
+    /// An index entry points past the end of the messages.
+    case indexEntryPastEnd(entry: Int, offset: UInt64, length: UInt64, size: UInt64)
 
     public var description: String {
         switch self {
@@ -58,6 +78,24 @@ public enum RecordingError: Error, Equatable, Sendable, CustomStringConvertible 
             return "the entry at byte \(offset) claims \(length) bytes, more than a recording entry may hold"
         case .timestampOutOfRange(let offset):
             return "the entry at byte \(offset) has a timestamp out of range"
+        case .notAZip:
+            return "not a zip archive (no end of central directory record), as a .nanover.zip recording is"
+        case .unfinishedZip:
+            return "the zip was never finished (no central directory): a recording cut short"
+        case .badZip(let reason):
+            return "a damaged zip: \(reason)"
+        case .unsupportedZip(let feature):
+            return "a zip feature recordings do not use: \(feature)"
+        case .missingMember(let name):
+            return "the zip holds no \(name)"
+        case .compressedMember(let name, let method):
+            return "\(name) is compressed (method \(method)); a recording's members are stored uncompressed"
+        case .checksumMismatch(let member):
+            return "\(member) does not match its CRC-32"
+        case .badIndex(let reason):
+            return "a bad recording index: \(reason)"
+        case .indexEntryPastEnd(let entry, let offset, let length, let size):
+            return "index entry \(entry) holds \(length) bytes at \(offset), past the end of the \(size) bytes of messages"
         }
     }
 

@@ -17,7 +17,7 @@ package protocol RecordingSource: Sendable {
 
 extension RecordingSource {
     /// Exactly `count` bytes at `offset`, or fewer at the end.
-    func bytes(_ count: Int, at offset: UInt64) throws(RecordingError) -> [UInt8] {
+    package func bytes(_ count: Int, at offset: UInt64) throws(RecordingError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         // withUnsafeMutableBytes rethrows untyped: the typed error goes
         // through a Result.
@@ -51,23 +51,17 @@ package final class RecordingFile: RecordingSource {
     }
 
     package func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(RecordingError) -> Int {
-        var done = 0
-        while done < buffer.count {
-            let count = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .io(path: path, operation: "read", errno: errno)
-            }
-            if count == 0 { break }
-            done += count
-        }
-        return done
+        try readFully(descriptor, into: buffer, at: offset).mapError { RecordingError.io(path: path, operation: "read", errno: $0.code) }.get()
     }
 }
 
 /// A recording held in memory.
 package struct RecordingBytes: RecordingSource {
     let bytes: [UInt8]
+
+    package init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
 
     package func size() -> UInt64 { UInt64(bytes.count) }
 
@@ -79,22 +73,5 @@ package struct RecordingBytes: RecordingSource {
             buffer.baseAddress!.copyMemory(from: source.baseAddress! + start, byteCount: count)
         }
         return count
-    }
-}
-
-/// Little-endian integers from bytes.
-extension Array where Element == UInt8 {
-    func littleEndianUInt64(at index: Int) -> UInt64 {
-        var value: UInt64 = 0
-        for byte in self[index..<index + 8].reversed() {
-            value = value << 8 | UInt64(byte)
-        }
-        return value
-    }
-
-    mutating func appendLittleEndian(_ value: UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) {
-            append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
-        }
     }
 }

@@ -7,17 +7,18 @@ import Synchronization
 
 /// Records any NanoVer server's session (ours or another) over the network,
 /// as the reference's recorder does: its latest frames and its state
-/// updates, both at interval 0, each message written as it came, stamped
-/// on arrival, to `PREFIX.traj` and `PREFIX.state`.
+/// updates, both at interval 0, each message stamped on arrival and handed
+/// to a sink: by default `PREFIX.traj` and `PREFIX.state`
+/// (``ProtobufRecordingFiles``).
 ///
 /// ```swift
 /// let recorder = try NanoverRecorder(prefix: "session")
 /// let outcome = try await recorder.record(from: connection)   // until cancelled or the server goes
 /// ```
 ///
-/// Messages are written as received, never decoded and encoded again. A
-/// server that goes away ends the recording; the files stay complete up to
-/// the last message.
+/// The `.traj` and `.state` files get the messages as received, never
+/// decoded and encoded again. A server that goes away ends the recording;
+/// the files stay complete up to the last message.
 public final class NanoverRecorder: Sendable {
     /// What a recording wrote, and why it ended.
     public struct Outcome: Sendable {
@@ -30,56 +31,54 @@ public final class NanoverRecorder: Sendable {
         public init() {}
     }
 
-    public let framesPath: String
-    public let statePath: String
-    private let frames: RecordingWriter
-    private let state: RecordingWriter
+    public let sink: any ProtobufRecordingSink
 
-    /// Creates (or empties) both files.
+    /// A recorder writing to `sink`.
+    public init(sink: any ProtobufRecordingSink) {
+        self.sink = sink
+    }
+
+    /// A recorder writing `PREFIX.traj` and `PREFIX.state`, both created
+    /// (or emptied) now.
     ///
     /// - Throws: ``RecordingError/io(path:operation:errno:)``.
-    public init(prefix: String) throws(RecordingError) {
-        framesPath = prefix + ".traj"
-        statePath = prefix + ".state"
-        frames = try RecordingWriter(path: framesPath)
-        state = try RecordingWriter(path: statePath)
+    public convenience init(prefix: String) throws(RecordingError) {
+        self.init(sink: try ProtobufRecordingFiles(prefix: prefix))
     }
 
     /// Records until the calling task is cancelled or both streams end,
-    /// then closes both files.
+    /// then closes the sink.
     ///
-    /// - Throws: ``RecordingError`` when a file cannot be written.
+    /// - Throws: what the sink throws when it cannot write.
     public func record(from connection: NanoverConnection) async throws -> Outcome {
         let clock = RecordingClock()
         let outcome = Tally()
-        defer {
-            frames.close()
-            state.close()
-        }
         let trajectory = Nanover_Protocol_Trajectory_TrajectoryService.Method.self
         let stateMethods = Nanover_Protocol_State_State.Method.self
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { [frames] in
-                try await Self.stream(
-                    connection, trajectory.SubscribeLatestFrames.descriptor, Nanover_Protocol_Trajectory_GetFrameRequest(),
-                    into: frames, counting: \.frames, clock: clock, outcome: outcome)
+        try await closing(sink.close) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { [sink] in
+                    try await Self.stream(
+                        connection, trajectory.SubscribeLatestFrames.descriptor, Nanover_Protocol_Trajectory_GetFrameRequest(),
+                        into: sink.appendFrameResponse, counting: \.frames, clock: clock, outcome: outcome)
+                }
+                group.addTask { [sink] in
+                    try await Self.stream(
+                        connection, stateMethods.SubscribeStateUpdates.descriptor, Nanover_Protocol_State_SubscribeStateUpdatesRequest(),
+                        into: sink.appendStateUpdate, counting: \.stateUpdates, clock: clock, outcome: outcome)
+                }
+                try await group.waitForAll()
             }
-            group.addTask { [state] in
-                try await Self.stream(
-                    connection, stateMethods.SubscribeStateUpdates.descriptor, Nanover_Protocol_State_SubscribeStateUpdatesRequest(),
-                    into: state, counting: \.stateUpdates, clock: clock, outcome: outcome)
-            }
-            try await group.waitForAll()
         }
         return outcome.value.withLock { $0 }
     }
 
     /// One stream at interval 0, each message written as it came and
     /// counted. A stream error is kept in `outcome`, not thrown: the other
-    /// stream goes on.
+    /// stream goes on. What the sink throws ends the recording.
     private static func stream<Request: SwiftProtobuf.Message>(
         _ connection: NanoverConnection, _ method: MethodDescriptor, _ request: Request,
-        into writer: RecordingWriter, counting count: WritableKeyPath<Outcome, Int> & Sendable,
+        into write: @escaping @Sendable ([UInt8], UInt64) throws -> Void, counting count: WritableKeyPath<Outcome, Int> & Sendable,
         clock: RecordingClock, outcome: Tally
     ) async throws {
         do {
@@ -89,18 +88,27 @@ public final class NanoverRecorder: Sendable {
                 options: .receivingLarge(1 << 30)
             ) { response in
                 for try await message in response.messages {
-                    try writer.append(timestamp: clock.microseconds, message: message)
+                    do {
+                        try write(message, clock.microseconds)
+                    } catch {
+                        throw SinkFailure(error: error)
+                    }
                     outcome.value.withLock { $0[keyPath: count] += 1 }
                 }
             }
-        } catch let error as RecordingError {
-            throw error
+        } catch let failure as SinkFailure {
+            throw failure.error
         } catch {
             if !Task.isCancelled {
                 outcome.value.withLock { $0.streamError = error }
             }
         }
     }
+}
+
+/// What the sink threw, told apart from the stream's own errors.
+private struct SinkFailure: Error {
+    let error: any Error
 }
 
 /// A message's bytes, as they came.

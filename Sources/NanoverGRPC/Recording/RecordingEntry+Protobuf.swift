@@ -34,13 +34,3 @@ extension RecordingEntry {
         RecordingEntry(timestamp: timestamp, message: SubscriptionUpdateSerializer.bytes(of: update))
     }
 }
-
-/// Microseconds since a recording started, on the monotonic clock: both
-/// files of a recording share one.
-struct RecordingClock: Sendable {
-    private let start = ContinuousClock.now
-
-    var microseconds: UInt64 {
-        start.duration(to: .now).wholeMicroseconds
-    }
-}

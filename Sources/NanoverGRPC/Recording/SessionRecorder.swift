@@ -2,36 +2,40 @@ import NanoverCore
 import ServiceLifecycle
 import Synchronization
 
-/// Records a session's own frames and state changes to `PREFIX.traj` and
-/// `PREFIX.state`, straight from its frame publisher and state engine: no
-/// network hop, and each frame's bytes are the very encoding subscribers
-/// are sent.
+/// Records a session's own frames and state changes, straight from its
+/// frame publisher and state engine: no network hop, and each frame's bytes
+/// are the very encoding subscribers are sent. It writes to a sink, by
+/// default `PREFIX.traj` and `PREFIX.state` (``ProtobufRecordingFiles``).
 ///
 /// As the reference's recorder does over the network, it follows the latest
 /// frames and every state change at interval 0, and stamps each message
 /// when it comes. Nothing published after the recorder is made is missed.
 /// ``stop()`` (or a graceful shutdown, run as a `Service`) writes what is
-/// pending and closes both files, complete.
+/// pending and closes the sink, its files complete.
 public final class SessionRecorder: Service, Sendable {
-    public let framesPath: String
-    public let statePath: String
-    private let frames: RecordingWriter
-    private let state: RecordingWriter
+    public let sink: any SessionRecordingSink
     private let frameSubscription: FrameSubscription
     private let stateSubscription: StateSubscription
+    /// Whether the state had no keys when the recording started: its
+    /// subscription then has no first message to give.
+    private let startedEmpty: Bool
     private let clock = RecordingClock()
     private let counts = Mutex((frames: 0, stateUpdates: 0))
 
-    /// Creates (or empties) both files and starts following the session.
-    ///
-    /// - Throws: ``RecordingError/io(path:operation:errno:)``.
-    public init(session: NanoverSession, prefix: String) throws(RecordingError) {
-        framesPath = prefix + ".traj"
-        statePath = prefix + ".state"
-        frames = try RecordingWriter(path: framesPath)
-        state = try RecordingWriter(path: statePath)
+    /// Starts following the session, for `sink`.
+    public init(session: NanoverSession, sink: any SessionRecordingSink) {
+        self.sink = sink
         frameSubscription = session.frames.subscribe(.latest)
         stateSubscription = session.state.subscribe()
+        startedEmpty = session.state.keyCount == 0
+    }
+
+    /// Creates (or empties) `PREFIX.traj` and `PREFIX.state` and starts
+    /// following the session.
+    ///
+    /// - Throws: ``RecordingError/io(path:operation:errno:)``.
+    public convenience init(session: NanoverSession, prefix: String) throws(RecordingError) {
+        self.init(session: session, sink: try ProtobufRecordingFiles(prefix: prefix))
     }
 
     /// How many frames and state updates were written so far.
@@ -40,7 +44,7 @@ public final class SessionRecorder: Service, Sendable {
     }
 
     /// Writes until ``stop()``, the session closing, or a graceful
-    /// shutdown; then closes both files.
+    /// shutdown; then closes the sink.
     ///
     /// - Throws: ``RecordingError`` when a file cannot be written (the
     ///   recording stops; what was written stays readable).
@@ -59,29 +63,30 @@ public final class SessionRecorder: Service, Sendable {
     }
 
     private func record() async throws {
-        defer {
-            frames.close()
-            state.close()
-        }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { [self] in
-                // A subscriber of the latest frames never falls behind.
-                while let frame = try? await frameSubscription.next() {
-                    try frames.append(.frame(frame, at: clock.microseconds))
-                    counts.withLock { $0.frames += 1 }
+        try await closing(sink.close) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { [self] in
+                    // A subscriber of the latest frames never falls behind.
+                    while let frame = try? await frameSubscription.next() {
+                        try sink.append(frame, at: clock.microseconds)
+                        counts.withLock { $0.frames += 1 }
+                    }
                 }
-            }
-            group.addTask { [self] in
-                for await update in stateSubscription {
-                    try state.append(.stateUpdate(update, at: clock.microseconds))
-                    counts.withLock { $0.stateUpdates += 1 }
+                group.addTask { [self] in
+                    if startedEmpty {
+                        try sink.appendEmptyFirstState(at: clock.microseconds)
+                    }
+                    for await update in stateSubscription {
+                        try sink.append(update, at: clock.microseconds)
+                        counts.withLock { $0.stateUpdates += 1 }
+                    }
                 }
-            }
-            do {
-                try await group.waitForAll()
-            } catch {
-                stop()
-                throw error
+                do {
+                    try await group.waitForAll()
+                } catch {
+                    stop()
+                    throw error
+                }
             }
         }
     }

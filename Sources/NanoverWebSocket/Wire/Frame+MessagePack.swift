@@ -93,7 +93,7 @@ extension Frame {
         for (keyValue, value) in fields {
             guard case .string(let key) = keyValue else { throw .nonStringKey }
             if key == PackedFrameKeys.frameIndex {
-                guard let number = Self.wholeNumber(value), let fitting = UInt32(exactly: number) else { throw .missingIndex }
+                guard let number = value.wholeNumber, let fitting = UInt32(exactly: number) else { throw .missingIndex }
                 index = fitting
                 continue
             }
@@ -138,7 +138,7 @@ extension Frame {
                 indices = []
                 indices.reserveCapacity(elements.count)
                 for element in elements {
-                    guard let number = Self.wholeNumber(element), let fitting = UInt32(exactly: number) else {
+                    guard let number = element.wholeNumber, let fitting = UInt32(exactly: number) else {
                         throw .badPackedValue(key: key)
                     }
                     indices.append(fitting)
@@ -184,16 +184,6 @@ extension Frame {
         case .uint(let number): return Double(number)
         case .float(let number): return Double(number)
         case .double(let number): return number
-        default: return nil
-        }
-    }
-
-    private static func wholeNumber(_ value: MessagePackValue) -> Int64? {
-        switch value {
-        case .int(let number): return number
-        case .uint(let number): return Int64(exactly: number)
-        case .double(let number): return Int64(exactly: number)
-        case .float(let number): return Int64(exactly: number)
         default: return nil
         }
     }

@@ -17,11 +17,13 @@ public struct IncomingMessage: Sendable {
         self.frame = frame
     }
 
-    /// The message `bytes` hold.
+    /// The message `bytes` hold; its commands left unread unless
+    /// `readingCommands` (a recording's messages are played for their state
+    /// and frames alone).
     ///
     /// - Throws: ``WebSocketMessageError``: nothing of a message is taken
     ///   when any part of it is malformed.
-    public init(bytes: some Collection<UInt8>) throws(WebSocketMessageError) {
+    public init(bytes: some Collection<UInt8>, readingCommands: Bool = true) throws(WebSocketMessageError) {
         let value: MessagePackValue
         do {
             value = try MessagePackReader.value(from: bytes)
@@ -32,7 +34,7 @@ public struct IncomingMessage: Sendable {
         for (key, body) in envelope {
             switch key {
             case .string("state"): state = try Self.state(body)
-            case .string("command"): commands = try Self.commands(body)
+            case .string("command") where readingCommands: commands = try Self.commands(body)
             case .string("frame"):
                 guard case .map(let fields) = body else { throw .wrongShape("frame is not a map") }
                 do {
