@@ -14,7 +14,7 @@ struct ClientLifecycleTests {
     ])
     func badURL(_ url: String) async throws {
         do {
-            _ = try await NanoverWebSocketClient.connect(to: url)
+            _ = try await NanoverWebSocketClient.connect(to: url, configuration: Hub.clientConfiguration)
             Issue.record("\(url) was taken")
         } catch {
             guard case .badURL(let given, let reason) = error else {
@@ -45,7 +45,7 @@ struct ClientLifecycleTests {
         let url = hub.url
         await hub.close()
         do {
-            _ = try await NanoverWebSocketClient.connect(to: url)
+            _ = try await NanoverWebSocketClient.connect(to: url, configuration: Hub.clientConfiguration)
             Issue.record("connected to a closed port")
         } catch {
             guard case .cannotConnect(let given, _) = error else {
@@ -61,7 +61,7 @@ struct ClientLifecycleTests {
         let hub = try await Hub.start(grpc: true)
         let url = "ws://127.0.0.1:\(try #require(hub.grpc).port)"
         do {
-            _ = try await NanoverWebSocketClient.connect(to: url)
+            _ = try await NanoverWebSocketClient.connect(to: url, configuration: Hub.clientConfiguration)
             Issue.record("upgraded on the gRPC port")
         } catch {
             guard case .upgradeFailed = error else {
@@ -148,7 +148,7 @@ struct ClientLifecycleTests {
             await gate.wait()
             // Dropped: the script ends and the socket closes, without a close frame.
         }
-        let client = try await NanoverWebSocketClient.connect(to: "ws://127.0.0.1:\(server.port)")
+        let client = try await NanoverWebSocketClient.connect(to: "ws://127.0.0.1:\(server.port)", configuration: Hub.clientConfiguration)
         #expect(try await client.fetchState() == ["a": 1])
         let changes = client.stateChanges()
         let frames = client.subscribeFrames()
@@ -183,7 +183,7 @@ struct ClientLifecycleTests {
                 return
             }
         }
-        let client = try await NanoverWebSocketClient.connect(to: "ws://127.0.0.1:\(server.port)")
+        let client = try await NanoverWebSocketClient.connect(to: "ws://127.0.0.1:\(server.port)", configuration: Hub.clientConfiguration)
         do {
             for try await _ in client.stateChanges() {}
             Issue.record("the stream ended normally")
@@ -209,7 +209,7 @@ struct ClientLifecycleTests {
                 return
             }
         }
-        let client = try await NanoverWebSocketClient.connect(to: "ws://127.0.0.1:\(server.port)")
+        let client = try await NanoverWebSocketClient.connect(to: "ws://127.0.0.1:\(server.port)", configuration: Hub.clientConfiguration)
         await waitUntil("the pong arrives") { pong.value != nil }
         #expect(pong.value == [1, 2, 3])
         await client.close()

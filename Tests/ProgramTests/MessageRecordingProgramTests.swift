@@ -45,7 +45,8 @@ struct MessageRecordingProgramTests {
         #expect(!FileManager.default.fileExists(atPath: path + ".traj"), "the name chose the format")
         let recorded = try await info(path)
         #expect(recorded["kind"] == "messages" && recorded["cut_short"] == false)
-        #expect(recorded["keys"] == ["scene"])
+        // With the key the scene shim writes beside it.
+        #expect(recorded["keys"] == ["scene", "transform.simulation"])
         #expect(recorded["frames"] == 0)
         // The empty state a 2026 client is sent first, then the changes.
         #expect((recorded["state_updates"]?.intValue ?? 0) >= 2)

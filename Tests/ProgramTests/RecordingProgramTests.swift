@@ -60,7 +60,9 @@ struct RecordingProgramTests {
         let prefix = temporaryPrefix()
         defer { for suffix in [".traj", ".state"] { try? FileManager.default.removeItem(atPath: prefix + suffix) } }
         let hub = try await ServerProcess.start(["--initial-state", #"{"avatar.1": {"name": "a"}}"#])
-        let outcome = try await hub.cli(["record", prefix, "--seconds", "0.5"])
+        // Long enough for the recorder to connect and be sent the state even
+        // while the whole suite loads the machine (half a second was not).
+        let outcome = try await hub.cli(["record", prefix, "--seconds", "3"])
         #expect(outcome.status == 0, "\(outcome.errors)")
         let written = try NanoverJSON.value(from: outcome.output)
         #expect(written["state_updates"] == 1 && written["frames"] == 0)

@@ -19,7 +19,14 @@ struct Hub {
         if !initial.isEmpty {
             try session.state.update(StateChange(updates: initial))
         }
-        let webSocket = try await NanoverWebSocketServer.start(serving: session, address: "127.0.0.1", port: 0)
+        // On server threads of its own, as nanover-server runs it: the suite
+        // runs every test at once, and heavy ones can hold Swift's pool for
+        // seconds.
+        var settings = NanoverWebSocketServer.Configuration()
+        let threads = ServerThreads.shared(count: 2)
+        settings.eventLoopGroup = threads.eventLoopGroup
+        settings.executorForLoop = { threads.executor(for: $0) }
+        let webSocket = try await NanoverWebSocketServer.start(serving: session, address: "127.0.0.1", port: 0, configuration: settings)
         var server: NanoverServer?
         if grpc {
             var configuration = NanoverServer.Configuration()
@@ -29,8 +36,19 @@ struct Hub {
         return Hub(session: session, webSocket: webSocket, grpc: server)
     }
 
+    /// Client settings for tests: the deadlines to connect and for calls
+    /// only bound a hang, as everywhere in the suite, since a small machine
+    /// running every test at once can take seconds to get to a client's
+    /// answer.
+    static var clientConfiguration: NanoverWebSocketClient.Configuration {
+        var configuration = NanoverWebSocketClient.Configuration()
+        configuration.connectTimeout = .seconds(120)
+        configuration.callTimeout = .seconds(120)
+        return configuration
+    }
+
     /// A 2026 client of this hub.
-    func connect(configuration: NanoverWebSocketClient.Configuration = .init()) async throws -> NanoverWebSocketClient {
+    func connect(configuration: NanoverWebSocketClient.Configuration = Hub.clientConfiguration) async throws -> NanoverWebSocketClient {
         try await NanoverWebSocketClient.connect(to: url, configuration: configuration)
     }
 
