@@ -106,7 +106,9 @@ struct ClientCommandTests {
             await waitUntil("the hub lists the command") { hub.session.commands.commands["double"] != nil }
             #expect(ClientStateTests.identical(try await caller.runCommand("double", arguments: ["x": 21]), ["y": .int(42)]))
             #expect(ClientStateTests.identical(try await caller.runCommand("double"), ["y": .int(2)]))
-            #expect(try await caller.updateAvailableCommands()["double"]?.arguments == ["x": 1])
+            let listed = try await caller.updateAvailableCommands()["double"]
+            #expect(listed?.arguments == ["x": 1])
+            #expect(listed?.label == "Double" && listed?.icon == "✖️", "the label and icon it registered are listed")
 
             let grpc = try hub.grpcClient()
             // Over gRPC numbers travel as doubles.

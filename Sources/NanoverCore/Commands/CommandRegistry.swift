@@ -13,6 +13,10 @@ public struct CommandRegistration: Sendable {
     /// False for a handler that returns quickly and never blocks: a server
     /// may then run it on its own thread, without handing it to another.
     public let mayBlock: Bool
+    /// A human label and an icon for menus, when the protocol carries them
+    /// (NanoVer 2026's `commands/list`); nil when not given.
+    public let label: String?
+    public let icon: String?
     public let handler: CommandHandler
     /// Its calls, failures and durations.
     let metrics: CommandMetrics
@@ -56,6 +60,8 @@ public final class CommandRegistry: Sendable {
 
     /// Registers a command.
     ///
+    /// - Parameter label: a human label, and `icon` an icon, that 2026
+    ///   clients show in menus.
     /// - Parameter mayBlock: leave it true unless the handler returns
     ///   quickly and never blocks (no I/O, no waiting on locks held for
     ///   long): a server runs such a handler on its own thread, which saves
@@ -68,6 +74,8 @@ public final class CommandRegistry: Sendable {
         _ name: String,
         defaultArguments: NanoverStruct = [:],
         mayBlock: Bool = true,
+        label: String? = nil,
+        icon: String? = nil,
         handler: @escaping CommandHandler
     ) throws(CommandError) {
         do {
@@ -76,7 +84,8 @@ public final class CommandRegistry: Sendable {
             throw .invalidValue(name: name, error)
         }
         let registration = CommandRegistration(
-            name: name, defaultArguments: defaultArguments, mayBlock: mayBlock, handler: handler, metrics: CommandMetrics(name: name))
+            name: name, defaultArguments: defaultArguments, mayBlock: mayBlock, label: label, icon: icon, handler: handler,
+            metrics: CommandMetrics(name: name))
         try registrations.withLock { (registrations) throws(CommandError) in
             guard registrations[name] == nil else {
                 throw .alreadyRegistered(name: name)

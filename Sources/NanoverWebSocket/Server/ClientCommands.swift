@@ -33,8 +33,8 @@ final class ClientCommands: Sendable {
     ///
     /// - Throws: ``CommandError`` when the name is taken or the defaults
     ///   cannot be held.
-    func register(_ name: String, defaultArguments: NanoverStruct) throws(CommandError) {
-        try registry.register(name, defaultArguments: defaultArguments) { [self] arguments in
+    func register(_ name: String, defaultArguments: NanoverStruct, label: String?, icon: String?) throws(CommandError) {
+        try registry.register(name, defaultArguments: defaultArguments, label: label, icon: icon) { [self] arguments in
             try await call(name, arguments: arguments)
         }
         let left = registered.withLock { registered in

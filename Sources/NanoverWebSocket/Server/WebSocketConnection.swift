@@ -142,9 +142,9 @@ final class WebSocketConnection: Sendable {
             switch command {
             case .request(let requested, let given, let request):
                 (name, arguments, echo) = (requested, given, request)
-            case .register(let registered, let defaults, _, _):
+            case .register(let registered, let defaults, let label, let icon):
                 do {
-                    try clientCommands.register(registered, defaultArguments: defaults)
+                    try clientCommands.register(registered, defaultArguments: defaults, label: label, icon: icon)
                 } catch {
                     configuration.logger.debug("a client's command was not registered", metadata: ["command": "\(registered)", "error": "\(error)"])
                 }
@@ -188,7 +188,10 @@ final class WebSocketConnection: Sendable {
         var entries: [NanoverValue] = [["name": .string(listCommand), "arguments": .structure([:])]]
         for (name, registration) in commands where name != listCommand {
             list[name] = .structure(registration.defaultArguments)
-            entries.append(["name": .string(name), "arguments": .structure(registration.defaultArguments)])
+            var entry: NanoverStruct = ["name": .string(name), "arguments": .structure(registration.defaultArguments)]
+            entry["label"] = registration.label.map(NanoverValue.string)
+            entry["icon"] = registration.icon.map(NanoverValue.string)
+            entries.append(.structure(entry))
         }
         return ["list": .structure(list), "commands": .list(entries)]
     }
