@@ -8,7 +8,12 @@ import Testing
 struct ClientDiscoveryTests {
     @Test("a client connects to the hub of a name, or to the first offering trajectory; a 2026-only hub is refused clearly")
     func discoverServer() async throws {
-        let server = try await NanoverServer.start(address: "127.0.0.1", port: 0)
+        // On a pool of its own: the gRPC tests' servers share the default
+        // two threads, which the suite's heaviest tests can hold for longer
+        // than a client waits to connect.
+        var configuration = NanoverServer.Configuration()
+        configuration.threads = 1
+        let server = try await NanoverServer.start(address: "127.0.0.1", port: 0, configuration: configuration)
         try server.session.commands.register("echo") { arguments in arguments }
         let services = Dictionary(uniqueKeysWithValues: ESSD.grpcServices.map { ($0, server.port) })
         let hub = try HubDescription(name: "Swift hub", address: "127.0.0.1", services: services)

@@ -19,11 +19,12 @@ struct Hub {
         if !initial.isEmpty {
             try session.state.update(StateChange(updates: initial))
         }
-        // On server threads of its own, as nanover-server runs it: the suite
-        // runs every test at once, and heavy ones can hold Swift's pool for
-        // seconds.
+        // On a server thread, as nanover-server runs it: the suite runs every
+        // test at once, and heavy ones can hold Swift's pool for seconds. A
+        // pool apart from the gRPC test servers' (which have two threads),
+        // so that neither side's load holds up the other's connections.
         var settings = NanoverWebSocketServer.Configuration()
-        let threads = ServerThreads.shared(count: 2)
+        let threads = ServerThreads.shared(count: 1)
         settings.eventLoopGroup = threads.eventLoopGroup
         settings.executorForLoop = { threads.executor(for: $0) }
         let webSocket = try await NanoverWebSocketServer.start(serving: session, address: "127.0.0.1", port: 0, configuration: settings)
