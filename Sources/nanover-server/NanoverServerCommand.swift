@@ -212,12 +212,12 @@ struct NanoverServerCommand: AsyncParsableCommand {
             await server.close()
             throw error
         }
-        var line = "NanoVer server \"\(name)\" listening on \(Self.display(address)):\(server.port)\n"
+        var line = "NanoVer server \"\(name)\" listening on \(HostLiteral.bracketed(address)):\(server.port)\n"
         if let webSocket {
-            line += "NanoVer 2026 (WebSocket) on ws://\(Self.display(address)):\(webSocket.port)\n"
+            line += "NanoVer 2026 (WebSocket) on ws://\(HostLiteral.bracketed(address)):\(webSocket.port)\n"
         }
         if let metricsServer {
-            line += "Metrics on http://\(Self.display(metricsAddress ?? address)):\(metricsServer.port)/metrics\n"
+            line += "Metrics on http://\(HostLiteral.bracketed(metricsAddress ?? address)):\(metricsServer.port)/metrics\n"
         }
         let announce: @Sendable () -> Void = { [line, address, logger, port = server.port] in
             // Written straight out, unbuffered: scripts wait for this line.
@@ -251,11 +251,6 @@ struct NanoverServerCommand: AsyncParsableCommand {
             throw error
         }
         logger.info("stopped")
-    }
-
-    /// An address as it goes before `:port`: IPv6 literals in brackets.
-    private static func display(_ address: String) -> String {
-        address.contains(":") && !address.hasPrefix("[") ? "[\(address)]" : address
     }
 }
 

@@ -1,3 +1,5 @@
+import NanoverCore
+
 /// A hub heard by a ``DiscoveryListener``: what it said, and where from.
 public struct DiscoveredHub: Sendable, Hashable {
     /// The description the hub sent.
@@ -31,8 +33,7 @@ public struct DiscoveredHub: Sendable, Hashable {
     /// (`ws://host:port`), if it offers one: what a 2026 client connects to.
     public var webSocketURL: String? {
         endpoint(of: ESSD.webSocketService).map { endpoint in
-            let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
-            return "ws://\(host):\(endpoint.port)"
+            "ws://\(HostLiteral.bracketed(endpoint.host)):\(endpoint.port)"
         }
     }
 }

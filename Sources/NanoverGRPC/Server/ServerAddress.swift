@@ -1,5 +1,6 @@
 import Foundation
 import GRPCNIOTransportHTTP2
+import NanoverCore
 
 /// Turns the address forms NanoVer users write (`[::]`, `0.0.0.0`,
 /// `localhost`, `127.0.0.1`, `::1`, a host name) into a socket address.
@@ -7,7 +8,7 @@ enum AddressParsing {
     /// The address to listen on. `[::]` and `::` mean every interface, IPv4
     /// included; a host name is resolved, preferring IPv4.
     static func listeningAddress(host: String, port: Int) throws -> GRPCNIOTransportCore.SocketAddress {
-        let host = unbracketed(host)
+        let host = HostLiteral.unbracketed(host)
         if isIPv6Literal(host) {
             return .ipv6(host: host, port: port)
         }
@@ -24,7 +25,7 @@ enum AddressParsing {
     /// IPv4 loopback (where a NanoVer server is sure to listen), other names
     /// through DNS.
     static func connectionTarget(host: String, port: Int) -> any ResolvableTarget {
-        let host = unbracketed(host)
+        let host = HostLiteral.unbracketed(host)
         if host == "localhost" {
             return .ipv4(address: "127.0.0.1", port: port)
         }
@@ -35,13 +36,6 @@ enum AddressParsing {
             return .ipv4(address: host, port: port)
         }
         return .dns(host: host, port: port)
-    }
-
-    private static func unbracketed(_ host: String) -> String {
-        if host.hasPrefix("["), host.hasSuffix("]") {
-            return String(host.dropFirst().dropLast())
-        }
-        return host
     }
 
     private static func isIPv4Literal(_ host: String) -> Bool {

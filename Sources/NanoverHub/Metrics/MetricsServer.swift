@@ -1,4 +1,5 @@
 import Logging
+import NanoverCore
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -28,7 +29,7 @@ public final class MetricsServer: Sendable {
         address: String, port: Int, health: HubHealth, logger: Logger,
         metrics: @escaping @Sendable () -> [UInt8]
     ) async throws -> MetricsServer {
-        let host = address.hasPrefix("[") && address.hasSuffix("]") ? String(address.dropFirst().dropLast()) : address
+        let host = HostLiteral.unbracketed(address)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: port) { channel in

@@ -1,4 +1,5 @@
 import Foundation
+import NanoverCore
 
 /// Where a 2026 server listens, read from a `ws://HOST:PORT` URL.
 public struct WebSocketEndpoint: Sendable, Hashable, CustomStringConvertible {
@@ -20,11 +21,9 @@ public struct WebSocketEndpoint: Sendable, Hashable, CustomStringConvertible {
         guard scheme == "ws" else {
             throw bad(scheme == "wss" ? "wss (TLS) is not supported; give ws://HOST:PORT" : "the scheme must be ws, as in ws://HOST:PORT")
         }
-        guard var host = components.host, !host.isEmpty else { throw bad("it has no host; give ws://HOST:PORT") }
+        guard let given = components.host, !given.isEmpty else { throw bad("it has no host; give ws://HOST:PORT") }
         // URLComponents keeps an IPv6 literal's brackets on some platforms.
-        if host.hasPrefix("["), host.hasSuffix("]") {
-            host = String(host.dropFirst().dropLast())
-        }
+        let host = HostLiteral.unbracketed(given)
         guard let port = components.port else { throw bad("it has no port; give ws://HOST:PORT") }
         guard (1...65535).contains(port) else { throw bad("the port must be between 1 and 65535") }
         guard components.query == nil, components.fragment == nil, components.user == nil else {
@@ -37,12 +36,11 @@ public struct WebSocketEndpoint: Sendable, Hashable, CustomStringConvertible {
 
     /// `ws://HOST:PORT`, with the path when it is not `/`.
     public var description: String {
-        let shownHost = host.contains(":") ? "[\(host)]" : host
-        return "ws://\(shownHost):\(port)" + (path == "/" ? "" : path)
+        "ws://\(HostLiteral.bracketed(host)):\(port)" + (path == "/" ? "" : path)
     }
 
     /// The `Host` header of the upgrade request.
     var hostHeader: String {
-        (host.contains(":") ? "[\(host)]" : host) + ":\(port)"
+        HostLiteral.bracketed(host) + ":\(port)"
     }
 }

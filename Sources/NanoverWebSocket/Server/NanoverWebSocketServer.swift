@@ -89,7 +89,7 @@ public final class NanoverWebSocketServer: Sendable {
         address: String, port: Int, maxBytes: Int, configuration: Configuration
     ) async throws -> NIOAsyncChannel<EventLoopFuture<WebSocketUpgrade>, Never> {
         // An IPv6 literal may come bracketed, as it is written before a port.
-        let host = address.hasPrefix("[") && address.hasSuffix("]") ? String(address.dropFirst().dropLast()) : address
+        let host = HostLiteral.unbracketed(address)
         return try await ServerBootstrap(group: configuration.eventLoopGroup)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: port) { channel in
