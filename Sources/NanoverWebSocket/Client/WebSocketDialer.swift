@@ -5,8 +5,8 @@ import NIOWebSocket
 
 /// Opens a client's WebSocket: a TCP connection, then the HTTP upgrade,
 /// each within the time given.
-enum WebSocketDialer {
-    static func connect(
+package enum WebSocketDialer {
+    package static func connect(
         to endpoint: WebSocketEndpoint, maxMessageBytes: Int, timeout: Duration, group: any EventLoopGroup
     ) async throws(NanoverWebSocketClientError) -> NIOAsyncChannel<WebSocketFrame, WebSocketFrame> {
         let url = endpoint.description

@@ -6,7 +6,7 @@ import NIOWebSocket
 /// requires.
 extension WebSocketFrame {
     /// One binary message holding `bytes`.
-    static func binary(_ bytes: [UInt8], masked: Bool = false) -> WebSocketFrame {
+    package static func binary(_ bytes: [UInt8], masked: Bool = false) -> WebSocketFrame {
         WebSocketFrame(fin: true, opcode: .binary, maskKey: masked ? .random() : nil, data: ByteBuffer(bytes: bytes))
     }
 
@@ -27,7 +27,7 @@ extension WebSocketFrame {
     }
 
     /// The answer to a ping: a pong with its data.
-    func pong(masked: Bool = false) -> WebSocketFrame {
+    package func pong(masked: Bool = false) -> WebSocketFrame {
         WebSocketFrame(fin: true, opcode: .pong, maskKey: masked ? .random() : nil, data: unmaskedData)
     }
 
