@@ -33,6 +33,18 @@ package enum SessionMetrics {
     package static let grpcBytesSent = Counter(label: "nanover_bytes_sent_total", dimensions: [("protocol", "grpc")])
     package static let webSocketBytesSent = Counter(label: "nanover_bytes_sent_total", dimensions: [("protocol", "websocket")])
 
+    /// Runs a state or lock request, counting it as applied or refused; a
+    /// request to a closed engine counts as neither.
+    static func counting(applied: Counter, refused: Counter, _ body: () throws(StateError) -> Void) throws(StateError) {
+        do {
+            try body()
+            applied.increment()
+        } catch {
+            if error != .closed { refused.increment() }
+            throw error
+        }
+    }
+
     /// Makes every metric above now, so that a scrape lists each from the
     /// start, at zero, rather than from its first event.
     package static func makeAll() {

@@ -132,12 +132,8 @@ public final class StateEngine: Sendable {
     ///   deeply; ``StateError/overLimit(_:)`` past the state's limits;
     ///   ``StateError/closed`` after ``close()``.
     public func update(_ change: StateChange, token: AccessToken = .none) throws(StateError) {
-        do {
+        try SessionMetrics.counting(applied: SessionMetrics.stateChangesApplied, refused: SessionMetrics.stateChangesRefused) { () throws(StateError) in
             try validateAndApply(change, token: token)
-            SessionMetrics.stateChangesApplied.increment()
-        } catch {
-            if error != .closed { SessionMetrics.stateChangesRefused.increment() }
-            throw error
         }
     }
 
@@ -213,12 +209,8 @@ public final class StateEngine: Sendable {
     /// - Throws: ``StateError/locked(keys:)``; ``StateError/closed`` after
     ///   ``close()``.
     public func updateLocks(_ changes: [String: LockChange], token: AccessToken = .none) throws(StateError) {
-        do {
+        try SessionMetrics.counting(applied: SessionMetrics.lockRequestsApplied, refused: SessionMetrics.lockRequestsRefused) { () throws(StateError) in
             try applyLocks(changes, token: token)
-            SessionMetrics.lockRequestsApplied.increment()
-        } catch {
-            if error != .closed { SessionMetrics.lockRequestsRefused.increment() }
-            throw error
         }
     }
 
