@@ -48,9 +48,6 @@ final class ConnectionUsers: Sendable {
         state.withLock { $0.closing = true }
     }
 
-    /// How many connections are watched.
-    var count: Int { state.withLock { $0.byPeer.count } }
-
     private func ended(peer: String, entry: Entry) {
         let closing = state.withLock { state in
             if state.byPeer[peer]?.channel == entry.channel {
