@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "NanoverTesting", targets: ["NanoverTesting"]),
         .library(name: "NanoverMessagePack", targets: ["NanoverMessagePack"]),
         .library(name: "NanoverDiscovery", targets: ["NanoverDiscovery"]),
+        .library(name: "NanoverWebSocket", targets: ["NanoverWebSocket"]),
+        .library(name: "NanoverHub", targets: ["NanoverHub"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
@@ -23,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // Builds the DocC catalogs (scripts/docs); no library depends on it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .target(
