@@ -67,6 +67,22 @@ struct KeyLog {
         return result
     }
 
+    /// Every key whose latest change was made after `version` and no later
+    /// than `last`, each once. A key changed in that span and again since is
+    /// left out: its newer change belongs to a later message.
+    func changes(after version: UInt64, through last: UInt64) -> [StateEntry] {
+        var result: [StateEntry] = []
+        var index = newest
+        while index >= 0, entries[index].version > last {
+            index = entries[index].older
+        }
+        while index >= 0, entries[index].version > version {
+            result.append(StateEntry(key: entries[index].key, change: entries[index].change))
+            index = entries[index].older
+        }
+        return result
+    }
+
     /// How many keys changed after `version`.
     func count(after version: UInt64) -> Int {
         var count = 0

@@ -5,7 +5,7 @@
 /// to one of them, and every reader waits with a continuation of its own.
 extension StateEngine {
     private enum Step {
-        case deliver([StateEntry])
+        case deliver(SubscriptionUpdate)
         case sleep(until: Duration)
         case wait
         case end
@@ -23,7 +23,7 @@ extension StateEngine {
             }
             let step: Step = storage.withLock { storage in
                 guard var record = storage.subscribers[id], record.ending != .cancel else {
-                    storage.subscribers[id] = nil
+                    _ = storage.removeSubscriberRecord(id)
                     return .end
                 }
                 if storage.isOwedAnything(record) {
@@ -31,24 +31,24 @@ extension StateEngine {
                     if !storage.frozen, let deadline = record.pacingDeadline(at: now) {
                         return .sleep(until: deadline)
                     }
-                    let owed = storage.owed(to: record)
-                    record.seen = storage.log.version
-                    record.owedWholeState = false
-                    record.lastSent = now
+                    let update = storage.takeUpdate(for: &record)
+                    if update != nil {
+                        record.lastSent = now
+                    }
                     storage.subscribers[id] = record
-                    if !owed.isEmpty {
-                        return .deliver(owed)
+                    if let update {
+                        return .deliver(update)
                     }
                 }
                 if storage.frozen || record.ending == .finish {
-                    storage.subscribers[id] = nil
+                    _ = storage.removeSubscriberRecord(id)
                     return .end
                 }
                 return .wait
             }
             switch step {
-            case .deliver(let entries):
-                return SubscriptionUpdate(entries: entries)
+            case .deliver(let update):
+                return update
             case .sleep(let deadline):
                 await sleepUnlessEnding(id, until: deadline)
             case .end:
@@ -110,7 +110,7 @@ extension StateEngine {
     /// Forgets subscriber `id` at once.
     func removeSubscriber(_ id: UInt64) {
         let waiters = storage.withLock { storage -> Waiters in
-            var record = storage.subscribers.removeValue(forKey: id)
+            var record = storage.removeSubscriberRecord(id)
             let endWaiters = record?.takeEndWaiters() ?? []
             return endWaiters + Array((storage.changeWaiters.removeValue(forKey: id) ?? [:]).values)
         }

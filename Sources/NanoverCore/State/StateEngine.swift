@@ -22,6 +22,8 @@ public final class StateEngine: Sendable {
         var log = KeyLog()
         var locks = LockTable()
         var subscribers: [UInt64: SubscriberRecord] = [:]
+        /// The latest message made for each interval's subscribers to share.
+        var batches: [Duration: SharedBatch] = [:]
         /// Readers of each subscriber with nothing to send, waiting for any
         /// change, by subscriber and then by reader.
         var changeWaiters: [UInt64: [UInt64: CheckedContinuation<Void, Never>]] = [:]

@@ -63,11 +63,26 @@ struct SubscriptionUpdateSerializer: MessageSerializer {
         return bytes
     }
 
-    /// The `StateUpdate` bytes of `update`.
+    /// The `StateUpdate` bytes of `update`: made once for all the
+    /// subscribers that share the update, then copied into each one's
+    /// transport buffer.
     static func bytes<Bytes: GRPCContiguousBytes>(of update: SubscriptionUpdate) -> Bytes {
+        let message = update.encoded(as: ProtobufStateUpdate.self)
+        var bytes = Bytes(repeating: 0, count: message.count)
+        bytes.withUnsafeMutableBytes { destination in
+            message.withUnsafeBytes { destination.copyMemory(from: $0) }
+        }
+        return bytes
+    }
+}
+
+/// A subscription update as the bytes of a whole `StateUpdate`, from its
+/// entries' protobuf forms.
+enum ProtobufStateUpdate: SubscriptionUpdateEncoding {
+    static func encode(_ update: SubscriptionUpdate) -> [UInt8] {
         let entries = update.entries.map { $0.encoded(as: ProtobufStructEntry.self) }
         let entriesLength = entries.reduce(0) { $0 + $1.count }
-        var bytes = Bytes(repeating: 0, count: ProtobufValueWriter.messageSize(entriesLength: entriesLength))
+        var bytes = [UInt8](repeating: 0, count: ProtobufValueWriter.messageSize(entriesLength: entriesLength))
         bytes.withUnsafeMutableBytes {
             ProtobufValueWriter.writeMessage(structFieldNumber: 1, entries: entries, entriesLength: entriesLength, into: $0)
         }

@@ -60,7 +60,9 @@ final class WebSocketConnection: Sendable {
                             try await outbound.write(Self.counted(OutgoingMessage.state(StateChange())))
                         }
                         for await update in state {
-                            try await outbound.write(Self.counted(OutgoingMessage.state(update)))
+                            // Shared by every connection in step with this
+                            // one: encoded once, sent without a copy.
+                            try await outbound.write(Self.counted(update.encoded(as: MessagePackStateMessage.self)))
                         }
                         return .writer
                     }
@@ -198,7 +200,13 @@ final class WebSocketConnection: Sendable {
 
     /// A message to send, counted as sent.
     private static func counted(_ bytes: [UInt8]) -> WebSocketFrame {
-        SessionMetrics.webSocketBytesSent.increment(by: bytes.count)
-        return .binary(bytes)
+        counted(ByteBuffer(bytes: bytes))
+    }
+
+    /// A message in a buffer to send, counted as sent. The buffer is sent
+    /// as it is: one shared by several connections is never copied.
+    private static func counted(_ buffer: ByteBuffer) -> WebSocketFrame {
+        SessionMetrics.webSocketBytesSent.increment(by: buffer.readableBytes)
+        return WebSocketFrame(fin: true, opcode: .binary, data: buffer)
     }
 }
