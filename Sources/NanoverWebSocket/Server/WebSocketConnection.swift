@@ -71,11 +71,11 @@ final class WebSocketConnection: Sendable {
                         while let frame = try? await frames.next() {
                             // A new client's first frame is the merged frame
                             // since the last reset, with index 0.
-                            let bytes = first && frame.index != 0
-                                ? OutgoingMessage.frame(index: 0, frame.frame)
-                                : frame.encoded(as: MessagePackFrameMessage.self)
+                            let buffer = first && frame.index != 0
+                                ? ByteBuffer(bytes: OutgoingMessage.frame(index: 0, frame.frame))
+                                : frame.encoded(as: MessagePackFrameBuffer.self)
                             first = false
-                            try await outbound.write(Self.counted(bytes))
+                            try await outbound.write(Self.counted(buffer))
                         }
                         return .writer
                     }
