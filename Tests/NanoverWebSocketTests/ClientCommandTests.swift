@@ -1,4 +1,5 @@
 import GRPCCore
+import NIOPosix
 import NanoverCore
 import NanoverGRPC
 import NanoverTestSupport
@@ -15,6 +16,19 @@ struct ClientCommandTests {
             try hub.session.commands.register("echo", defaultArguments: ["a": 1, "b": "two"]) { arguments in arguments }
             let result = try await client.runCommand("echo", arguments: ["b": .binary([1, 2]), "c": .uint(UInt64.max)])
             #expect(ClientStateTests.identical(result, ["a": .int(1), "b": .binary([1, 2]), "c": .uint(UInt64.max)]), "\(result)")
+        }
+    }
+
+    @Test("a handler that may block runs off the hub's threads; one registered as quick runs on them")
+    func handlersThatMayBlock() async throws {
+        try await withHub { client, hub async throws in
+            let onServerThread: @Sendable (NanoverStruct) -> NanoverStruct? = { _ in
+                ["on_server_thread": .bool(MultiThreadedEventLoopGroup.currentEventLoop != nil)]
+            }
+            try hub.session.commands.register("may-block", handler: onServerThread)
+            try hub.session.commands.register("quick", mayBlock: false, handler: onServerThread)
+            #expect(try await client.runCommand("may-block")["on_server_thread"] == false)
+            #expect(try await client.runCommand("quick")["on_server_thread"] == true)
         }
     }
 

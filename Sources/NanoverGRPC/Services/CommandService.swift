@@ -44,13 +44,7 @@ struct CommandService: RegistrableRPCService {
         do {
             // Handlers are the embedder's code and may block or take long:
             // never on the server's own threads, unless registered as quick.
-            if registry.mayBlock(name) {
-                result = try await withTaskExecutorPreference(globalConcurrentExecutor) {
-                    try await registry.run(name, arguments: arguments)
-                }
-            } else {
-                result = try await registry.run(name, arguments: arguments)
-            }
+            result = try await registry.serve(name, arguments: arguments)
         } catch let error as CommandError {
             switch error {
             case .unknownCommand:

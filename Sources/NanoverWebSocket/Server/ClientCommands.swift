@@ -34,7 +34,9 @@ final class ClientCommands: Sendable {
     /// - Throws: ``CommandError`` when the name is taken or the defaults
     ///   cannot be held.
     func register(_ name: String, defaultArguments: NanoverStruct, label: String?, icon: String?) throws(CommandError) {
-        try registry.register(name, defaultArguments: defaultArguments, label: label, icon: icon) { [self] arguments in
+        // Quick: it only sends a request and awaits the reply, so it need
+        // not leave the thread it is called on.
+        try registry.register(name, defaultArguments: defaultArguments, mayBlock: false, label: label, icon: icon) { [self] arguments in
             try await call(name, arguments: arguments)
         }
         let left = registered.withLock { registered in

@@ -162,7 +162,7 @@ final class WebSocketConnection: Sendable {
             commands.addTask { [session] in
                 let reply: [UInt8]
                 do {
-                    let result = name == Self.listCommand ? Self.list(session.commands) : try await session.commands.run(name, arguments: arguments)
+                    let result = name == Self.listCommand ? Self.list(session.commands) : try await session.commands.serve(name, arguments: arguments)
                     // A command that returns nothing answers nil, as the
                     // reference's do (the registry gives an empty result).
                     reply = OutgoingMessage.response(echo: echo, result: result.isEmpty ? nil : result)
