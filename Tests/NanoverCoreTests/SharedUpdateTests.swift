@@ -41,7 +41,8 @@ struct SharedUpdateTests {
 
     @Test("subscribers that fell behind are sent what they lack, shared by those behind alike, then take the shared messages again")
     func rejoins() async throws {
-        let engine = StateEngine()
+        // A clock that stands still: every batch stays fresh.
+        let engine = StateEngine(clock: ManualClock())
         let ahead = engine.subscribe()
         let behind = [engine.subscribe(), engine.subscribe()]
         try engine.update(StateChange(updates: ["a": 1]))
@@ -68,6 +69,27 @@ struct SharedUpdateTests {
             _ = update.encoded(as: CountingMessageEncoding.self)
         }
         #expect(CountingMessageEncoding.count.withLock { $0 } - before == 1)
+    }
+
+    @Test("a subscriber due within a few ms of a batch takes it; one due later is sent the values as they are now")
+    func freshness() async throws {
+        let clock = ManualClock()
+        let engine = StateEngine(clock: clock)
+        let first = engine.subscribe(interval: .seconds(1))
+        let second = engine.subscribe(interval: .seconds(1))
+        let third = engine.subscribe(interval: .seconds(1))
+        try engine.update(StateChange(updates: ["a": 0]))
+        for subscription in [first, second, third] { _ = await subscription.next() }
+        clock.advance(by: .seconds(2))
+        try engine.update(StateChange(updates: ["a": 1]))
+        #expect(try #require(await first.next()).change == StateChange(updates: ["a": 1]))
+        try engine.update(StateChange(updates: ["a": 2]))
+        // 4 ms later: the batch is shared, values 4 ms old.
+        clock.advance(by: .milliseconds(4))
+        #expect(try #require(await second.next()).change == StateChange(updates: ["a": 1]))
+        // 50 ms later: too old to hand on; the values as they are now.
+        clock.advance(by: .milliseconds(46))
+        #expect(try #require(await third.next()).change == StateChange(updates: ["a": 2]))
     }
 
     @Test("subscribers of different intervals each share with their own interval only")

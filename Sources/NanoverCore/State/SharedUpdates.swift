@@ -13,8 +13,22 @@
 /// copies of every message.
 struct SharedBatch {
     let to: UInt64
+    /// When it was made, on the engine's clock.
+    let made: Duration
     /// The message for the subscribers that have seen each version.
     var updates: [UInt64: SubscriptionUpdate]
+
+    /// Whether a subscriber due at `now` may still be handed it, when the
+    /// state is at `version`: if nothing changed since it was made, or if it
+    /// was made within the last eighth of an interval (and 5 ms at most).
+    /// Subscribers' paces drift apart (each message waits a full interval
+    /// after the previous one), so one due later makes a batch of its own
+    /// rather than send values that much older: there are then a few
+    /// batches per interval, each shared by the subscribers due about when
+    /// it was made, and no message is more than that window behind.
+    func isFresh(at now: Duration, version: UInt64, interval: Duration) -> Bool {
+        to == version || now - made <= min(interval / 8, .milliseconds(5))
+    }
 }
 
 extension StateEngine.Storage {
@@ -27,15 +41,16 @@ extension StateEngine.Storage {
     ///   state) takes what it lacks up to the latest batch, shared with any
     ///   other subscriber that has seen as much, and is then in step again.
     /// - A subscriber that has taken the latest batch (or is ahead of it, or
-    ///   the first of its interval) makes the next one, from where it
-    ///   stands to now, for the others to take.
+    ///   the first of its interval, or due when the batch is no longer
+    ///   fresh, ``SharedBatch/isFresh(at:version:interval:)``) makes the
+    ///   next one, from where it stands to now, for the others to take.
     ///
-    /// Taking a batch made a moment ago sends values a moment old; what
+    /// Taking a batch made a moment ago sends values a few ms old; what
     /// changed since goes in the next message, so nothing is lost and
     /// coalescing still holds. The whole state, and the final delivery of a
     /// subscription that is ending, are always made for the one subscriber
     /// and cover everything up to now.
-    mutating func takeUpdate(for record: inout SubscriberRecord) -> SubscriptionUpdate? {
+    mutating func takeUpdate(for record: inout SubscriberRecord, at now: Duration) -> SubscriptionUpdate? {
         if record.owedWholeState || record.ending != nil || frozen {
             let entries = owed(to: record)
             record.seen = log.version
@@ -44,7 +59,9 @@ extension StateEngine.Storage {
         }
         while log.version > record.seen {
             let update: SubscriptionUpdate
-            if let to = batches[record.interval]?.to, record.seen < to {
+            if let batch = batches[record.interval], record.seen < batch.to,
+               batch.isFresh(at: now, version: log.version, interval: record.interval) {
+                let to = batch.to
                 if let made = batches[record.interval]?.updates[record.seen] {
                     update = made
                 } else {
@@ -54,7 +71,7 @@ extension StateEngine.Storage {
                 record.seen = to
             } else {
                 update = SubscriptionUpdate(entries: log.changes(after: record.seen), shared: true)
-                batches[record.interval] = SharedBatch(to: log.version, updates: [record.seen: update])
+                batches[record.interval] = SharedBatch(to: log.version, made: now, updates: [record.seen: update])
                 record.seen = log.version
             }
             if !update.entries.isEmpty {

@@ -31,7 +31,7 @@ extension StateEngine {
                     if !storage.frozen, let deadline = record.pacingDeadline(at: now) {
                         return .sleep(until: deadline)
                     }
-                    let update = storage.takeUpdate(for: &record)
+                    let update = storage.takeUpdate(for: &record, at: now)
                     if update != nil {
                         record.lastSent = now
                     }
