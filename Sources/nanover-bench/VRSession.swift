@@ -221,7 +221,7 @@ struct VRSession: AsyncParsableCommand {
                         group.addTask(executorPreference: executor) {
                             try await socket.run(onMessage: { message in
                                 if let observer {
-                                    observer.receive(WebSocketStamps.stamps(in: Array(message.readableBytesView)))
+                                    observer.receive(message.withUnsafeReadableBytes { WebSocketStamps.stamps(in: $0) })
                                 } else {
                                     bytesReceived.add(message.readableBytes)
                                 }

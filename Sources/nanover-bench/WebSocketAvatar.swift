@@ -48,32 +48,3 @@ struct WebSocketAvatarTemplate: Sendable {
         return bytes
     }
 }
-
-/// The stamps of the avatars a 2026 state message carries.
-enum WebSocketStamps {
-    static func stamps(in message: [UInt8]) -> [Stamp] {
-        guard let value = try? MessagePackReader.value(from: message),
-              let updates = field("updates", of: field("state", of: value)),
-              case .map(let entries) = updates
-        else { return [] }
-        return entries.compactMap { key, value in
-            guard case .string(let key) = key, let sent = number(field("sent", of: value)) else { return nil }
-            return Stamp(key: key, sent: sent, sequence: number(field("seq", of: value)))
-        }
-    }
-
-    private static func field(_ name: String, of value: MessagePackValue?) -> MessagePackValue? {
-        guard case .map(let entries)? = value else { return nil }
-        return entries.first { $0.0 == .string(name) }?.1
-    }
-
-    private static func number(_ value: MessagePackValue?) -> Double? {
-        switch value {
-        case .double(let number)?: number
-        case .float(let number)?: Double(number)
-        case .int(let number)?: Double(number)
-        case .uint(let number)?: Double(number)
-        default: nil
-        }
-    }
-}

@@ -14,6 +14,12 @@ package enum WebSocketDialer {
         do {
             (channel, negotiation) = try await ClientBootstrap(group: group)
                 .connectTimeout(.nanoseconds(Int64(timeout.inSeconds * 1e9)))
+                // A hub's state messages reach hundreds of KB in a room of
+                // hundreds of users: reads of up to 1 MiB take each in one or
+                // two reads, where NIO's default 64 KB reads make the frame
+                // decoder gather it piece by piece, moving its bytes again
+                // at each piece.
+                .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 64 * 1024, maximum: 1 << 20))
                 .connect(host: endpoint.host, port: endpoint.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(
