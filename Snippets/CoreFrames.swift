@@ -4,7 +4,7 @@
 import NanoverCore
 
 // snippet.show
-// snippet.start publish
+// snippet.publish
 let session = NanoverSession()
 let everyFrame = session.frames.subscribe(.every)
 let latestFrames = session.frames.subscribe(.latest)
@@ -24,7 +24,7 @@ for index in 1...3 {
 }
 // snippet.end
 
-// snippet.start subscribe
+// snippet.subscribe
 // Every frame, in order.
 var indices: [UInt32] = []
 for try await published in everyFrame {
@@ -53,7 +53,7 @@ precondition(elements == [8, 1, 1])
 precondition(current.frame.serverTimestamp != nil && current.frame.simulationCounter == 0)
 // snippet.show
 
-// snippet.start reset
+// snippet.reset
 // A new topology: another reset. The current frame starts afresh from it.
 try session.frames.send(frameIndex: 0, frame: Frame(values: [FrameKey.particleCount: 1]))
 let afresh = session.frames.currentFrame!
@@ -76,7 +76,7 @@ precondition(afresh.frame.arrays.isEmpty)
 precondition(problem == .notGroupsOf(3, key: FrameKey.particlePositions, count: 4))
 // snippet.show
 
-// snippet.start close
+// snippet.close
 session.close()  // subscriptions get what is due, then end
 var remaining: [UInt32] = []
 for try await published in everyFrame {

@@ -6,7 +6,7 @@ import NanoverCore
 import NanoverGRPC
 
 // snippet.show
-// snippet.start write
+// snippet.write
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nanover-\(UUID().uuidString)").path
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 let prefix = directory + "/water"
@@ -25,7 +25,7 @@ try state.append(.stateUpdate(await updates.next()!, at: 20_000))
 state.close()
 // snippet.end
 
-// snippet.start read
+// snippet.read
 var reader = try RecordingReader(path: prefix + ".traj")  // one entry at a time
 var recordedIndices: [UInt32] = []
 while let entry = try reader.next() {
@@ -41,7 +41,7 @@ let recordedChange = try index.entry(at: 0).recordedStateChange()
 precondition(recordedChange == StateChange(updates: ["scene.title": "Water"]))
 // snippet.show
 
-// snippet.start play
+// snippet.play
 let playback = NanoverSession()
 let recording = try PlaybackRecording(paths: [prefix + ".traj", prefix + ".state"])  // named "water"
 let player = RecordingPlayer(recordings: [recording], session: playback, decoder: ProtobufRecordingDecoder())

@@ -4,7 +4,7 @@
 import NanoverCore
 
 // snippet.show
-// snippet.start commands
+// snippet.commands
 let session = NanoverSession(limits: StateLimits(maxKeys: 1_000))
 
 try session.commands.register(
@@ -23,7 +23,7 @@ precondition(session.commands.commands["lab/greet"]?.label == "Greet")
 precondition(session.commands.commands["lab/greet"]?.defaultArguments == ["name": "world"])
 // snippet.show
 
-// snippet.start state
+// snippet.state
 let updates = session.state.subscribe()  // the whole state first, then each change
 let (changedKeys, changedKeysInput) = AsyncStream.makeStream(of: Set<String>.self)
 let observer = session.state.addObserver { token, change in
@@ -52,7 +52,7 @@ for await keys in changedKeys {
 precondition(observed == [["scene.title", "sim.running"], ["scene.title", "sim.running"]])
 // snippet.show
 
-// snippet.start locks
+// snippet.locks
 let simulation = AccessToken.unique()  // for server-side code: a token no client can send
 let alice = AccessToken("alice")  // a client's token, as it sent it
 
@@ -83,7 +83,7 @@ precondition(holder == alice)
 precondition(lapsed)
 // snippet.show
 
-// snippet.start limits
+// snippet.limits
 // Past a limit a change is refused whole: the state stays as it was.
 let bulk = NanoverStruct(uniqueKeysWithValues: (0..<1_000).map { ("bulk.\($0)", NanoverValue.int(Int64($0))) })
 var exceeded: StateLimitExceeded?
@@ -101,7 +101,7 @@ precondition(session.state.keyCount == 2)
 precondition(session.state.value(forKey: "bulk.0") == nil)
 // snippet.show
 
-// snippet.start interactions
+// snippet.interactions
 // A user pulling on atoms is an interaction.<id> key; stopping removes the key.
 let key = ParticleInteraction.makeKey()
 let pull = ParticleInteraction(position: SIMD3(1, 0, 0), particles: [2, 0, 2], interactionType: ParticleInteraction.spring)
@@ -121,7 +121,7 @@ precondition(interactions[key]?.particles == [0, 2])
 precondition(session.state.value(forKey: key) == nil)
 // snippet.show
 
-// snippet.start close
+// snippet.close
 session.state.removeObserver(observer)
 session.close()  // every subscription gets what is pending, then ends
 var rest = StateChange()

@@ -6,7 +6,7 @@ import NanoverGRPC
 import NanoverWebSocket
 
 // snippet.show
-// snippet.start model
+// snippet.model
 let value: NanoverValue = ["count": 3, "ratio": 0.5, "tags": ["a", "b"], "note": nil, "blob": .binary([0xCA, 0xFE])]
 
 // Integer literals are integers; numbers compare by value whatever their kind.
@@ -34,7 +34,7 @@ precondition(refusal == .nestedTooDeeply(limit: NanoverValue.maximumNestingDepth
 precondition(deep.nestingDepth() == 33)
 // snippet.show
 
-// snippet.start protocols
+// snippet.protocols
 // gRPC (google.protobuf.Value): numbers travel as doubles, binary as base64 text.
 let overGRPC = try NanoverValue(protobuf: value.protobufValue())
 print(overGRPC["count"]!, overGRPC["blob"]!)  // 3.0 "yv4="
@@ -52,7 +52,7 @@ guard case .int(3)? = over2026["count"], case .binary([0xCA, 0xFE])? = over2026[
 precondition(over2026 == value)
 // snippet.show
 
-// snippet.start json
+// snippet.json
 // NanoverJSON: exact both ways.
 let text = NanoverJSON.string(value)
 print(text)  // {"blob":{"$binary":"yv4="},"count":3,"note":null,"ratio":0.5,"tags":["a","b"]}
