@@ -47,8 +47,9 @@ public final class StatePersister: Sendable {
     /// Writes changed state every ``minimumInterval`` until the task is
     /// cancelled.
     public func run() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: minimumInterval)
+        // A sleep cut short by cancellation ends the loop: a write started
+        // then would only fail, cancelled too (the owner writes at the end).
+        while (try? await Task.sleep(for: minimumInterval)) != nil {
             if dirty.take() {
                 await writeLogged()
             }
