@@ -10,9 +10,9 @@ import ServiceLifecycle
 /// It closes the session the server serves once the server has closed, so
 /// that every other adapter serving the same session (a
 /// ``/NanoverWebSocket/NanoverWebSocketServer``, a
-/// ``/NanoverGRPC/SessionRecorder``) sees its
-/// streams end too; those adapters are services of their own in the same
-/// group. `nanover-server` runs it so; see <doc:EmbeddingAHub>.
+/// ``/NanoverGRPC/SessionRecorder``) sees its streams end too; those
+/// adapters are services of their own in the same group. `nanover-server`
+/// runs it so; see <doc:EmbeddingAHub>.
 public struct HubService: Service {
     /// The gRPC server of the hub, closed at shutdown; its session is
     /// closed after it.
