@@ -4,7 +4,7 @@
 import NanoverMessagePack
 
 // snippet.show
-// snippet.start roundtrip
+// snippet.roundtrip
 let value: MessagePackValue = .map([
     (.string("count"), .int(-3)),
     (.string("ratio"), .float(0.5)),  // floats keep their width
@@ -30,7 +30,7 @@ guard case .uint(5) = try MessagePackReader.value(from: MessagePackWriter.bytes(
 }
 // snippet.show
 
-// snippet.start refusals
+// snippet.refusals
 func whyRefused(_ bytes: [UInt8], depthLimit: Int = MessagePackReader.defaultDepthLimit) -> MessagePackError? {
     do throws(MessagePackError) {
         _ = try MessagePackReader.value(from: bytes, depthLimit: depthLimit)

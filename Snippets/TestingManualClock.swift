@@ -5,7 +5,7 @@ import NanoverCore
 import NanoverTesting
 
 // snippet.show
-// snippet.start lock
+// snippet.lock
 let clock = ManualClock()
 let session = NanoverSession(clock: clock)  // locks and pacing read this clock
 let alice = AccessToken("alice"), bob = AccessToken("bob")
@@ -31,7 +31,7 @@ precondition(session.state.value(forKey: "scene") == "bob's")
 precondition(session.state.lockOwner(of: "scene") == nil)
 // snippet.show
 
-// snippet.start pacing
+// snippet.pacing
 // A subscription paced at one message a second: the second message waits for the clock.
 let subscription = session.state.subscribe(interval: .seconds(1))
 _ = await subscription.next()  // the whole state, at once

@@ -10,7 +10,7 @@ let hub = try await NanoverWebSocketServer.start(serving: session, address: "127
 let url = "ws://127.0.0.1:\(hub.port)"
 
 // snippet.show
-// snippet.start state
+// snippet.state
 let client = try await NanoverWebSocketClient.connect(to: url)  // "ws://HOST:PORT"
 print(try await client.fetchState())  // ["old": "x"]: the server sends the whole state first
 
@@ -26,7 +26,7 @@ guard case .int(3)? = client.copyState()["count"] else { preconditionFailure("co
 precondition(client.copyState() == ["count": 3, "blob": .binary([1, 2])])
 // snippet.show
 
-// snippet.start commands
+// snippet.commands
 // A command that runs on this client, whoever calls it, over either protocol.
 try await client.registerCommand("double", defaultArguments: ["x": 1], label: "Double it", icon: "✖️") { arguments in
     ["y": .int(2 * Int64(arguments["x"]?.intValue ?? 0))]
@@ -48,7 +48,7 @@ let fromTheHub = try await session.commands.run("double", arguments: ["x": 5])  
 precondition(fromTheHub == ["y": 10])
 // snippet.show
 
-// snippet.start frames
+// snippet.frames
 let frames = client.subscribeLatestFrames()
 try await client.publishFrame(Frame(values: [FrameKey.particleCount: 2]), index: 0)  // 0: a reset
 var positions = Frame()
@@ -67,7 +67,7 @@ precondition(merged?.count == 2)
 frames.cancel()
 // snippet.show
 
-// snippet.start interactions
+// snippet.interactions
 let pull = try await client.startInteraction(ParticleInteraction(position: SIMD3(1, 0, 0), particles: [0, 1]))
 for try await change in client.stateChanges() where change.updates[pull] != nil {
     break

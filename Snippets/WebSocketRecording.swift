@@ -11,24 +11,22 @@ let path = directory.appendingPathComponent("session.nanover.zip").path
 let crashed = directory.appendingPathComponent("crashed.nanover.zip").path
 
 // snippet.show
-// snippet.start write
+// snippet.write
 let writer = try MessageRecordingWriter(path: path)
 // Timestamps are microseconds since the recording started.
 try writer.append(StateChange(updates: ["scene.title": "Water"]), at: 0)
 try writer.append(ReceivedFrame(index: 0, frame: Frame(values: [FrameKey.particleCount: 3])), at: 16_000)
 try writer.append(StateChange(removals: ["scene.title"]), at: 33_000)
-// snippet.end
 // snippet.hide
 // What a crash would leave now: the zip without its directory, and the journal.
 try FileManager.default.copyItem(atPath: path, toPath: crashed)
 try FileManager.default.copyItem(
     atPath: MessageRecordingWriter.journalPath(for: path), toPath: MessageRecordingWriter.journalPath(for: crashed))
 // snippet.show
-// snippet.start write
 try writer.close()  // the index goes in, the journal goes away
 // snippet.end
 
-// snippet.start read
+// snippet.read
 let recording = try MessageRecording(path: path)
 for (position, entry) in recording.entries.enumerated() {
     let message = try IncomingMessage(bytes: recording.message(at: position))
@@ -59,7 +57,7 @@ func openingError(_ path: String) -> RecordingError? {
 }
 precondition(openingError(crashed) == .unfinishedZip)
 // snippet.show
-// snippet.start repair
+// snippet.repair
 // A writer killed midway leaves a file no zip reader opens, and its journal.
 do {
     _ = try MessageRecording(path: crashed)

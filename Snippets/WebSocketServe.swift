@@ -6,7 +6,7 @@ import NanoverGRPC
 import NanoverWebSocket
 
 // snippet.show
-// snippet.start serve
+// snippet.serve
 let session = NanoverSession()
 try session.commands.register("multiply", defaultArguments: ["x": 2, "z": 1]) { arguments in
     let x = arguments["x"]?.doubleValue ?? 0, z = arguments["z"]?.doubleValue ?? 0
@@ -17,7 +17,7 @@ let grpcServer = try await NanoverServer.start(serving: session, address: "127.0
 let webSocketServer = try await NanoverWebSocketServer.start(serving: session, address: "127.0.0.1", port: 0)
 // snippet.end
 
-// snippet.start share
+// snippet.share
 let desktop = try NanoverClient(address: "127.0.0.1", port: grpcServer.port)
 desktop.subscribeAllStateUpdates()
 let headset = try await NanoverWebSocketClient.connect(to: "ws://127.0.0.1:\(webSocketServer.port)")
@@ -44,7 +44,7 @@ precondition(headset.copyState()["scene.title"] == "Water")
 precondition(product == ["y": 10])
 // snippet.show
 
-// snippet.start locks
+// snippet.locks
 // A key locked over gRPC refuses a 2026 change that touches it, whole and silently.
 _ = try await desktop.attemptUpdateLocks(["scene.title": .acquire(.seconds(30))])
 try await headset.update(updates: ["scene.title": "Ice", "note": "refused with it"])
@@ -59,7 +59,7 @@ precondition(headset.copyState()["scene.title"] == "Water")
 precondition(session.state.value(forKey: "note") == nil)
 // snippet.show
 
-// snippet.start depart
+// snippet.depart
 // When the 2026 client leaves, the keys of its user go, in one change.
 await headset.close()
 for try await change in desktop.stateChanges() where change.removals.contains("avatar.alice") {
