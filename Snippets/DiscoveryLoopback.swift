@@ -9,12 +9,12 @@ let server = try await NanoverServer.start(address: "127.0.0.1", port: 0)
 try server.updateState(StateChange(updates: ["scene.title": "Lab session"]))
 
 // snippet.show
-// snippet.start listen
+// snippet.listen
 // A listener on this machine only; a real one takes the defaults: UDP 54545 on every IPv4 address.
 let listener = try await DiscoveryListener.start(port: 0, host: "127.0.0.1")
 // snippet.end
 
-// snippet.start advertise
+// snippet.advertise
 // The hub's description: its name, where to connect, and each service's port.
 let services = Dictionary(uniqueKeysWithValues: ESSD.grpcServices.map { ($0, server.port) })
 let hub = try HubDescription(name: "Lab session", address: "127.0.0.1", services: services)
@@ -26,7 +26,7 @@ let sender = try DiscoverySender(advertising: [hub], configuration: settings)
 let advertising = Task { try await sender.run() }   // a datagram every half second until cancelled
 // snippet.end
 
-// snippet.start connect
+// snippet.connect
 // Each hub once per search, for as long as asked; or the first of a name.
 let found = await listener.firstHub(named: "Lab session", within: .seconds(10))
 if let found {

@@ -20,7 +20,7 @@ topology.arrays[FrameKey.particleElements] = .indices([6, 8, 6])
 try session.frames.send(frameIndex: 0, frame: topology)
 
 // snippet.show
-// snippet.start frames
+// snippet.frames
 let client = try NanoverClient(address: "127.0.0.1", port: server.port)
 let frames = client.subscribeLatestFrames()     // or subscribeFrames(): every frame, in order
 for try await received in frames {
@@ -46,7 +46,7 @@ precondition(client.firstFrame?.particleCount == 3)
 precondition(client.currentFrame.particleCount == 3 && positions.count == 3)
 // snippet.show
 
-// snippet.start interactions
+// snippet.interactions
 // Pull atoms 0 and 2 towards a point: an `interaction.<uuid>` key in the shared state.
 let pull = try await client.startInteraction(ParticleInteraction(position: SIMD3(1, 0, 0), particles: [2, 0]))
 try await client.updateInteraction(

@@ -17,7 +17,7 @@ try session.state.update(StateChange(updates: ["scene.title": "Water"]))
 let server = try await NanoverServer.start(serving: session, address: "127.0.0.1", port: 0)
 
 // snippet.show
-// snippet.start mirror
+// snippet.mirror
 let alice = try NanoverClient(address: "127.0.0.1", port: server.port)
 alice.subscribeAllStateUpdates()        // the whole state first, then changes, 30 a second at most
 let changes = alice.stateChanges()      // begins with what the mirror holds: call it before or after
@@ -40,7 +40,7 @@ precondition(merged.updates == ["scene.title": "Water", "count": 3])
 precondition(alice.copyState()["count"]?.doubleValue == 3)  // integers travel as doubles over gRPC
 // snippet.show
 
-// snippet.start locks
+// snippet.locks
 let bob = try NanoverClient(address: "127.0.0.1", port: server.port)
 let held = try await alice.attemptUpdateLocks(["scene.title": .acquire(.seconds(5))])
 
@@ -58,7 +58,7 @@ precondition(server.copyState()["scene.title"] == "Steam")
 try await waitUntil { alice.copyState()["scene.title"] == "Steam" }
 // snippet.show
 
-// snippet.start read
+// snippet.read
 // Read the mirror in place, with no update landing meanwhile (keep it short).
 let title = alice.withLockedState { state in state["scene.title"]?.stringValue }
 print(title ?? "")                      // Steam

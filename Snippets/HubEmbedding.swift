@@ -24,7 +24,7 @@ let statePath = directory.appendingPathComponent("state.json").path
 let logger = Logger(label: "hub")
 
 // snippet.show
-// snippet.start compose
+// snippet.compose
 // One session: the state, commands and frames every adapter serves.
 let session = NanoverSession(clock: EventLoopClock())
 try Multiuser.registerCommands(on: session)          // multiuser/radially-orient-origins
@@ -44,7 +44,7 @@ let group = ServiceGroup(services: [hub], logger: logger)
 let running = Task { try await group.run() }
 // snippet.end
 
-// snippet.start share
+// snippet.share
 // A headset on the 2026 protocol and a desktop program on gRPC share the session.
 let headset = try await NanoverWebSocketClient.connect(to: "ws://127.0.0.1:\(webSocket.port)")
 try await headset.update(updates: ["avatar.alice": ["position": [0, 1.6, 0]]])
@@ -66,7 +66,7 @@ precondition(session.state.copyState()["user-origin.alice"] != nil)
 precondition(session.state.copyState()["user-origin.bob"] != nil)
 // snippet.show
 
-// snippet.start shutdown
+// snippet.shutdown
 await desktop.close()
 await headset.close()
 await group.triggerGracefulShutdown()   // what SIGTERM does: the hub closes the server, then the session
