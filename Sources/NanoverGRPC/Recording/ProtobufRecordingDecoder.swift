@@ -8,7 +8,7 @@ public struct ProtobufRecordingDecoder: RecordingDecoder {
 
     /// The frame and its index in a `.traj` entry's `GetFrameResponse`.
     ///
-    /// - Throws: as ``/NanoverCore/RecordingEntry/recordedFrame()``.
+    /// - Throws: as ``RecordingEntry/recordedFrame()``.
     public func frame(from entry: RecordingEntry) throws -> ReceivedFrame {
         try entry.recordedFrame()
     }
@@ -16,7 +16,7 @@ public struct ProtobufRecordingDecoder: RecordingDecoder {
     /// The change in a `.state` entry's `StateUpdate`: null values are
     /// removals, as on the wire.
     ///
-    /// - Throws: as ``/NanoverCore/RecordingEntry/recordedStateChange()``.
+    /// - Throws: as ``RecordingEntry/recordedStateChange()``.
     public func stateChange(from entry: RecordingEntry) throws -> StateChange {
         try entry.recordedStateChange()
     }

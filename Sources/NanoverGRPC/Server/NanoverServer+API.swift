@@ -29,7 +29,7 @@ extension NanoverServer {
     ///     what clients list as the command's arguments.
     ///   - mayBlock: false only for a handler that returns quickly and never
     ///     blocks; it then runs on the server's own thread (see
-    ///     ``/NanoverCore/CommandRegistry/register(_:defaultArguments:mayBlock:handler:)``).
+    ///     ``/NanoverCore/CommandRegistry/register(_:defaultArguments:mayBlock:label:icon:handler:)``).
     ///   - handler: runs each call with the merged arguments and returns its
     ///     result (nil for none); what it throws fails the call.
     /// - Throws: ``/NanoverCore/CommandError/alreadyRegistered(name:)`` if the
