@@ -12,11 +12,11 @@ import NanoverGRPC
     precondition(condition(), "timed out")
 }
 
+// snippet.show
 let first = try await NanoverServer.start(address: "127.0.0.1", port: 0)
 try first.updateState(StateChange(updates: ["kept": 1, "vanishes": 2]))
 let port = first.port
 
-// snippet.show
 let client = try NanoverClient(address: "127.0.0.1", port: port)
 let events = client.subscriptionEvents()
 let retry = ResubscribePolicy(initialDelay: .milliseconds(50), maximumDelay: .seconds(1))
@@ -26,18 +26,24 @@ try await waitUntil { client.copyState() == ["kept": 1, "vanishes": 2] }
 // snippet.show
 
 await first.close()                        // the server goes away: calls fail, the mirror stays
-// snippet.hide
-// A new server on the same port, its state ready before it listens.
+
+// A new server on the same port, with a state of its own.
 let session = NanoverSession()
 try session.state.update(StateChange(updates: ["kept": 10]))
-// snippet.show
 let second = try await NanoverServer.start(serving: session, address: "127.0.0.1", port: port)
 
+// snippet.hide
 var sawLoss = false
+// snippet.show
 for await event in events {
     switch event {
-    case .lost(let error): sawLoss = true; print("lost:", error)
-    case .restored: print("restored:", client.copyState())   // ["kept": 10.0]: "vanishes" is gone
+    case .lost(let error):
+        print("lost:", error)                   // the server ended the subscription
+        // snippet.hide
+        sawLoss = true
+        // snippet.show
+    case .restored:
+        print("restored:", client.copyState())  // ["kept": 10.0]: "vanishes" is gone
     }
     if case .restored = event, client.copyState()["kept"] == 10 { break }
 }

@@ -8,7 +8,8 @@ public struct ProtobufRecordingDecoder: RecordingDecoder {
 
     /// The frame and its index in a `.traj` entry's `GetFrameResponse`.
     ///
-    /// - Throws: as ``RecordingEntry/recordedFrame()``.
+    /// - Throws: as
+    ///   ``/NanoverGRPC/NanoverCore/RecordingEntry/recordedFrame()``.
     public func frame(from entry: RecordingEntry) throws -> ReceivedFrame {
         try entry.recordedFrame()
     }
@@ -16,7 +17,8 @@ public struct ProtobufRecordingDecoder: RecordingDecoder {
     /// The change in a `.state` entry's `StateUpdate`: null values are
     /// removals, as on the wire.
     ///
-    /// - Throws: as ``RecordingEntry/recordedStateChange()``.
+    /// - Throws: as
+    ///   ``/NanoverGRPC/NanoverCore/RecordingEntry/recordedStateChange()``.
     public func stateChange(from entry: RecordingEntry) throws -> StateChange {
         try entry.recordedStateChange()
     }
