@@ -6,14 +6,32 @@ import ServiceLifecycle
 /// (SIGINT/SIGTERM under a `ServiceGroup`), then closes the server — every
 /// subscription receives its pending changes and ends — and writes the
 /// state file one last time.
+///
+/// It closes the session the server serves once the server has closed, so
+/// that every other adapter serving the same session (a
+/// ``/NanoverWebSocket/NanoverWebSocketServer``, a
+/// ``/NanoverGRPC/SessionRecorder``) sees its streams end too; those
+/// adapters are services of their own in the same group. `nanover-server`
+/// runs it so; see <doc:EmbeddingAHub>.
 public struct HubService: Service {
+    /// The gRPC server of the hub, closed at shutdown; its session is
+    /// closed after it.
     public let server: NanoverServer
+    /// What keeps the state file up to date, if the hub has one: it runs
+    /// while the hub serves and writes once more at the end.
     public let persister: StatePersister?
     private let logger: Logger
     private let onRunning: @Sendable () -> Void
     private let onShuttingDown: @Sendable () -> Void
 
+    /// A hub service for a started server.
+    ///
     /// - Parameters:
+    ///   - server: the started gRPC server, with the session it serves.
+    ///   - persister: the state file's keeper, or nil for a hub without a
+    ///     state file.
+    ///   - logger: where the service says it is shutting down and that the
+    ///     state was written.
     ///   - onRunning: called once serving under the group has begun, when
     ///     its signal handlers are in place: the moment to tell the world
     ///     where the server listens, so that a signal sent right after that
@@ -31,6 +49,9 @@ public struct HubService: Service {
         self.onShuttingDown = onShuttingDown
     }
 
+    /// Serves until a graceful shutdown, then closes the server and its
+    /// session and writes the state file. Cancelling the task shuts it down
+    /// the same way.
     public func run() async throws {
         onRunning()
         await withDiscardingTaskGroup { group in

@@ -3,6 +3,15 @@ import NanoverCore
 
 /// Reads a state given on the command line: a JSON object, or `@PATH` for a
 /// file holding one.
+///
+/// The JSON is read as ``/NanoverCore/NanoverJSON`` reads it, so integers
+/// stay integers and `{"$binary": ...}` is binary data. This is what
+/// `nanover-server --initial-state` seeds the state with.
+///
+/// - Parameter argument: the JSON text, or `@` and a file's path.
+/// - Returns: the state's keys and values.
+/// - Throws: ``StateFileError`` when the file cannot be read;
+///   ``ValueParsingError`` when the text is not a JSON object.
 public func parseStateArgument(_ argument: String) throws -> NanoverStruct {
     var text = argument
     var source = "the initial state"
@@ -24,8 +33,10 @@ public func parseStateArgument(_ argument: String) throws -> NanoverStruct {
 
 /// A value given on the command line that cannot be used.
 public struct ValueParsingError: Error, CustomStringConvertible {
+    /// What is wrong, in a sentence fit for the command line's error line.
     public let message: String
 
+    /// An error saying `message`.
     public init(message: String) {
         self.message = message
     }

@@ -2,13 +2,22 @@ import NanoverCore
 import ServiceLifecycle
 
 /// Plays recordings through the hub's session until a graceful shutdown.
+///
+/// The player's commands (`playback/play`, `pause`, `step`, `reset`,
+/// `list`, `load`, `next`) are registered on its session by
+/// ``/NanoverCore/RecordingPlayer/registerCommands()``, called before the
+/// service runs.
 public struct PlaybackService: Service {
+    /// The player, reading its recordings into the session it was made
+    /// with.
     public let player: RecordingPlayer
 
+    /// A service running `player`.
     public init(player: RecordingPlayer) {
         self.player = player
     }
 
+    /// Plays until a graceful shutdown, or until the task is cancelled.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await player.run()
@@ -21,7 +30,7 @@ extension PlaybackRecording {
     /// their name but for the extension (`A.traj A.state`) make one; a
     /// `.nanover.zip` is one by itself.
     ///
-    /// - Throws: ``PlaybackError/badPaths(_:)``.
+    /// - Throws: ``/NanoverCore/PlaybackError/badPaths(_:)``.
     public static func grouping(_ paths: [String]) throws(PlaybackError) -> [PlaybackRecording] {
         var groups: [[String]] = []
         for path in paths {

@@ -16,7 +16,7 @@ public enum RecordingFormats {
     /// Where a session recorder writes `path`: `path` itself for a
     /// `.nanover.zip`, else `path.traj` and `path.state`.
     ///
-    /// - Throws: ``RecordingError/io(path:operation:errno:)``.
+    /// - Throws: ``/NanoverCore/RecordingError/io(path:operation:errno:)``.
     public static func sessionSink(path: String) throws(RecordingError) -> any SessionRecordingSink {
         isMessageRecording(path) ? try MessageRecordingWriter(path: path) : try ProtobufRecordingFiles(prefix: path)
     }
@@ -25,20 +25,21 @@ public enum RecordingFormats {
     /// received to `path.traj` and `path.state`, or converted to their 2026
     /// form for a `.nanover.zip`.
     ///
-    /// - Throws: ``RecordingError/io(path:operation:errno:)``.
+    /// - Throws: ``/NanoverCore/RecordingError/io(path:operation:errno:)``.
     public static func serverSink(path: String) throws(RecordingError) -> any ProtobufRecordingSink {
         isMessageRecording(path) ? ConvertingRecordingSink(writer: try MessageRecordingWriter(path: path)) : try ProtobufRecordingFiles(prefix: path)
     }
 
-    /// The files a recorder of `path` writes, for a program to say:
-    /// `{"path": ...}` for a `.nanover.zip`, else `{"traj": ..., "state": ...}`.
+    /// The files a recorder of `path` writes, for a program to say: `{"path":
+    /// ...}` for a `.nanover.zip`, else `{"traj": ..., "state": ...}`.
     public static func writtenFiles(path: String) -> NanoverStruct {
         isMessageRecording(path) ? ["path": .string(path)] : ["traj": .string(path + ".traj"), "state": .string(path + ".state")]
     }
 
     /// What the recording file at `path` holds, read through.
     ///
-    /// - Throws: ``RecordingSummaryError``, ``RecordingError``.
+    /// - Throws: ``/NanoverCore/RecordingSummaryError``,
+    ///   ``/NanoverCore/RecordingError``.
     public static func summary(path: String) throws -> RecordingSummary {
         isMessageRecording(path) ? try RecordingSummary(messageRecordingPath: path) : try RecordingSummary(path: path)
     }
@@ -47,8 +48,15 @@ public enum RecordingFormats {
 /// Opens recordings of both formats for playback: `.traj` and `.state`
 /// files of gRPC messages, `.nanover.zip` files of 2026 messages.
 public struct HubRecordingOpener: RecordingOpener {
+    /// The opener; it keeps nothing between recordings.
     public init() {}
 
+    /// The tracks of `recording`: one of 2026 messages for a
+    /// `.nanover.zip`, else a frames track and a state track for whichever
+    /// of its `.traj` and `.state` files it has.
+    ///
+    /// - Throws: ``/NanoverCore/PlaybackError/unreadable(path:_:)`` for a
+    ///   file that cannot be opened as a recording.
     public func tracks(of recording: PlaybackRecording) throws(NanoverCore.PlaybackError) -> [any RecordingTrack] {
         guard let path = recording.messagesPath else {
             return try PairedFilesOpener(decoder: ProtobufRecordingDecoder()).tracks(of: recording)

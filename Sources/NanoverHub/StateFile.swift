@@ -3,7 +3,9 @@ import NanoverCore
 
 /// Why a state file could not be read or written.
 public struct StateFileError: Error, CustomStringConvertible {
+    /// The state file's path.
     public let path: String
+    /// What went wrong, e.g. `is not a JSON object`.
     public let reason: String
 
     public var description: String {
@@ -11,12 +13,14 @@ public struct StateFileError: Error, CustomStringConvertible {
     }
 }
 
-/// The shared state on disk, as one JSON object of the values the state
-/// holds, in ``NanoverJSON``'s exact form (integers, doubles, binary and
+/// The shared state on disk, as one JSON object of the values the state holds,
+/// in ``/NanoverCore/NanoverJSON``'s exact form (integers, doubles, binary and
 /// nil all read back as they were).
 public struct StateFile: Sendable {
+    /// Where the file is, or will be once first written.
     public let path: String
 
+    /// The state file at `path`; nothing is read or written yet.
     public init(path: String) {
         self.path = path
     }
@@ -50,6 +54,9 @@ public struct StateFile: Sendable {
 
     /// Writes the state atomically: to a temporary file beside the target,
     /// then renamed over it, so a crash never leaves half a file.
+    ///
+    /// - Throws: ``StateFileError`` when the file cannot be written or
+    ///   replaced; the old file, if any, is left as it was.
     public func save(_ state: NanoverStruct) throws {
         let data = Data(NanoverJSON.string(.structure(state), pretty: true).utf8)
         let target = URL(fileURLWithPath: path)

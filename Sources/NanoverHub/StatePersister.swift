@@ -10,14 +10,24 @@ import Synchronization
 /// thread pool for blocking work, never on Swift's shared pool, whose few
 /// threads serve every task of the program.
 public final class StatePersister: Sendable {
+    /// The file kept up to date.
     public let file: StateFile
+    /// The shortest time between two writes: changes made meanwhile go into
+    /// the next write together.
     public let minimumInterval: Duration
     private let engine: StateEngine
     private let logger: Logger
     private let dirty = DirtyFlag()
     private let observer: UInt64
 
-    /// Starts watching `engine` for changes.
+    /// Starts watching `engine` for changes; nothing is written until
+    /// ``run()`` or ``writeNow()``.
+    ///
+    /// - Parameters:
+    ///   - engine: the state to keep.
+    ///   - file: where to keep it.
+    ///   - minimumInterval: the shortest time between two writes.
+    ///   - logger: where writes and failures to write are said.
     public init(engine: StateEngine, file: StateFile, minimumInterval: Duration = .seconds(1), logger: Logger) {
         self.engine = engine
         self.file = file
@@ -37,8 +47,9 @@ public final class StatePersister: Sendable {
     /// Writes changed state every ``minimumInterval`` until the task is
     /// cancelled.
     public func run() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: minimumInterval)
+        // A sleep cut short by cancellation ends the loop: a write started
+        // then would only fail, cancelled too (the owner writes at the end).
+        while (try? await Task.sleep(for: minimumInterval)) != nil {
             if dirty.take() {
                 await writeLogged()
             }
@@ -46,6 +57,9 @@ public final class StatePersister: Sendable {
     }
 
     /// Writes the state now, whether or not it changed.
+    ///
+    /// - Returns: whether the file was written; a failure is logged, and the
+    ///   next round of ``run()`` tries again.
     @discardableResult
     public func writeNow() async -> Bool {
         _ = dirty.take()

@@ -2,8 +2,17 @@
 /// length checked against the bytes left before anything is allocated,
 /// strings valid UTF-8, nesting bounded. Whatever the bytes, it returns a
 /// value or throws a ``MessagePackError``; it never traps.
+///
+/// Every form of the MessagePack specification is read, extension types
+/// included (as ``MessagePackValue/ext(_:_:)``); the reserved byte `0xc1`
+/// is refused. A length that claims more bytes than are left is
+/// ``MessagePackError/truncated(offset:)`` before any memory is reserved
+/// for it, so a few hostile bytes cannot make the reader allocate
+/// gigabytes.
 public struct MessagePackReader {
-    /// How deep arrays and maps may nest by default.
+    /// How deep arrays and maps may nest by default: 128 levels, past which
+    /// reading throws ``MessagePackError/nestedTooDeeply(limit:)`` rather
+    /// than recursing further.
     public static let defaultDepthLimit = 128
 
     private let bytes: UnsafeRawBufferPointer
@@ -12,7 +21,13 @@ public struct MessagePackReader {
 
     /// The one value `bytes` holds.
     ///
-    /// - Throws: ``MessagePackError``.
+    /// - Parameters:
+    ///   - bytes: Exactly one MessagePack value; contiguous storage (an
+    ///     array, a slice of one) is read in place.
+    ///   - depthLimit: How deep arrays and maps may nest.
+    /// - Returns: The value.
+    /// - Throws: ``MessagePackError``; ``MessagePackError/trailingBytes(offset:)``
+    ///   when bytes follow the value.
     public static func value(from bytes: some Collection<UInt8>, depthLimit: Int = defaultDepthLimit) throws(MessagePackError) -> MessagePackValue {
         let result = bytes.withContiguousStorageIfAvailable { buffer in
             Result { () throws(MessagePackError) in try value(from: UnsafeRawBufferPointer(buffer), depthLimit: depthLimit) }
@@ -24,7 +39,12 @@ public struct MessagePackReader {
 
     /// The one value the buffer holds.
     ///
-    /// - Throws: ``MessagePackError``.
+    /// - Parameters:
+    ///   - buffer: Exactly one MessagePack value.
+    ///   - depthLimit: How deep arrays and maps may nest.
+    /// - Returns: The value.
+    /// - Throws: ``MessagePackError``; ``MessagePackError/trailingBytes(offset:)``
+    ///   when bytes follow the value.
     public static func value(from buffer: UnsafeRawBufferPointer, depthLimit: Int = defaultDepthLimit) throws(MessagePackError) -> MessagePackValue {
         var reader = MessagePackReader(bytes: buffer, depthLimit: depthLimit)
         let value = try reader.read(depth: 0)
@@ -35,6 +55,12 @@ public struct MessagePackReader {
     /// The value that starts at byte `start` of the buffer, and the offset
     /// just past it: for bytes that hold values one after another.
     ///
+    /// - Parameters:
+    ///   - buffer: Bytes holding one value or more, one after another.
+    ///   - start: The offset of the value's first byte.
+    ///   - depthLimit: How deep arrays and maps may nest.
+    /// - Returns: The value, and the offset of the byte after it (the
+    ///   buffer's count after the last value).
     /// - Throws: ``MessagePackError``; ``MessagePackError/truncated(offset:)``
     ///   when the bytes end inside the value.
     public static func value(
@@ -48,8 +74,14 @@ public struct MessagePackReader {
 
     /// When an array starts at byte `start` of the buffer, its element
     /// count and the offset of its first element, its elements unread; nil
-    /// for any other value.
+    /// for any other value. Lets a reader go through a long array one
+    /// element at a time with ``value(from:startingAt:depthLimit:)``.
     ///
+    /// - Parameters:
+    ///   - buffer: The bytes.
+    ///   - start: The offset of the array's first byte.
+    /// - Returns: The element count and the offset of the first element;
+    ///   nil when the value at `start` is not an array.
     /// - Throws: ``MessagePackError/truncated(offset:)`` when the bytes end
     ///   inside the header.
     public static func arrayHeader(in buffer: UnsafeRawBufferPointer, at start: Int) throws(MessagePackError) -> (count: Int, end: Int)? {

@@ -7,19 +7,36 @@
 /// .uint(5)`. Floats keep their width. Map entries keep their order and
 /// may have keys of any kind.
 public enum MessagePackValue: Sendable, Hashable {
+    /// MessagePack's nil (`0xc0`).
     case `nil`
+    /// `true` or `false`.
     case bool(Bool)
+    /// A signed integer. The reader gives this case to the negative fixint
+    /// and the `int 8/16/32/64` forms; a non-negative one equals the
+    /// ``uint(_:)`` of the same number.
     case int(Int64)
+    /// An unsigned integer. The reader gives this case to the positive
+    /// fixint and the `uint 8/16/32/64` forms.
     case uint(UInt64)
+    /// A 32-bit float (`float 32`), kept at its width.
     case float(Float)
+    /// A 64-bit float (`float 64`).
     case double(Double)
+    /// A string, always valid UTF-8 (the reader refuses one that is not).
     case string(String)
+    /// Bytes (`bin 8/16/32`), distinct from a string.
     case binary([UInt8])
+    /// An array of values of any kinds.
     case array([MessagePackValue])
+    /// A map's entries in the order they came, keys of any kind; a key may
+    /// repeat (the reader keeps every entry).
     case map([(MessagePackValue, MessagePackValue)])
     /// An extension type: its type code and data.
     case ext(Int8, [UInt8])
 
+    /// Whether two values are the same MessagePack value: integers by value
+    /// whichever case holds them, floats bit for bit (NaN equals itself),
+    /// maps entry by entry in order.
     public static func == (lhs: MessagePackValue, rhs: MessagePackValue) -> Bool {
         switch (lhs, rhs) {
         case (.nil, .nil): return true
@@ -41,6 +58,8 @@ public enum MessagePackValue: Sendable, Hashable {
         }
     }
 
+    /// Hashes the value as equality compares it: equal integers hash alike
+    /// whichever case holds them, floats by their bits.
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .nil: hasher.combine(0)
@@ -69,17 +88,18 @@ public enum MessagePackValue: Sendable, Hashable {
 
 /// Why bytes are not one MessagePack value.
 public enum MessagePackError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The bytes end inside a value.
+    /// The bytes end inside a value: `offset` is where more was needed.
     case truncated(offset: Int)
-    /// The byte 0xC1, which MessagePack never uses.
+    /// The byte 0xC1, which MessagePack never uses, at `offset`.
     case reservedByte(offset: Int)
-    /// A string that is not UTF-8.
+    /// A string that is not UTF-8; `offset` is where the string starts.
     case invalidUTF8(offset: Int)
-    /// Arrays and maps nested deeper than the reader allows.
+    /// Arrays and maps nested deeper than the reader's `limit`.
     case nestedTooDeeply(limit: Int)
-    /// Bytes left after the value.
+    /// Bytes left after the value, from `offset`.
     case trailingBytes(offset: Int)
 
+    /// The error in words, with the byte offset or limit it concerns.
     public var description: String {
         switch self {
         case .truncated(let offset): return "MessagePack ends inside a value (at byte \(offset))"

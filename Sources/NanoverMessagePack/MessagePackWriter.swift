@@ -1,6 +1,11 @@
 /// Writes MessagePack in its smallest forms, as the common encoders do:
 /// integers in the fewest bytes (non-negative ones as unsigned), strings as
 /// `str`, binary as `bin`, floats at their own width.
+///
+/// Map entries are written in the order the value holds them, so a writer
+/// that wants equal values to give equal bytes sorts them first. Lengths
+/// and counts must fit 32 bits, as the format requires; a larger one stops
+/// the program (no NanoVer message comes near).
 public enum MessagePackWriter {
     /// The bytes of `value`.
     public static func bytes(_ value: MessagePackValue) -> [UInt8] {
@@ -81,7 +86,8 @@ public enum MessagePackWriter {
         writeHeader(count: count, fix: 0x80, fixLimit: 16, eight: nil, sixteen: 0xDE, thirtyTwo: 0xDF, into: &bytes)
     }
 
-    /// Appends the header of an array of `count` elements.
+    /// Appends the header of an array of `count` elements, for writers that
+    /// append elements already encoded.
     public static func writeArrayHeader(count: Int, into bytes: inout [UInt8]) {
         writeHeader(count: count, fix: 0x90, fixLimit: 16, eight: nil, sixteen: 0xDC, thirtyTwo: 0xDD, into: &bytes)
     }

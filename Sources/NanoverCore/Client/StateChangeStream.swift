@@ -12,7 +12,9 @@ import Synchronization
 /// ends for good, throwing the error if it failed. Several tasks may read
 /// it at once: each change goes to one of them.
 public struct StateChangeStream: AsyncSequence, Sendable {
+    /// Each element is one change, or several merged for a slow reader.
     public typealias Element = StateChange
+    /// The error the client's subscription failed with, if it failed.
     public typealias Failure = any Error
 
     let buffer: StateChangeBuffer
@@ -21,14 +23,22 @@ public struct StateChangeStream: AsyncSequence, Sendable {
         self.buffer = buffer
     }
 
+    /// Reads the stream: every iterator takes changes from the same
+    /// buffer, so two iterators share them.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let buffer: StateChangeBuffer
 
+        /// The next change, waiting for one; nil once the stream has
+        /// finished, or at once if the calling task is cancelled.
+        ///
+        /// - Throws: The error the subscription failed with, once what was
+        ///   pending has been read.
         public mutating func next() async throws -> StateChange? {
             try await buffer.next()
         }
     }
 
+    /// An iterator over the stream's changes.
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(buffer: buffer)
     }

@@ -14,6 +14,7 @@ public protocol MonotonicClock: Sendable {
 
     /// Suspends until ``now`` reaches `deadline`.
     ///
+    /// - Parameter deadline: A time on this clock, as ``now`` gives it.
     /// - Throws: `CancellationError` if the task is cancelled first.
     func sleep(until deadline: Duration) async throws
 }
@@ -24,14 +25,24 @@ public protocol MonotonicClock: Sendable {
 /// a frame took to reach it (and compare with the reference, which stamps
 /// frames the same way).
 public struct SystemClock: MonotonicClock {
+    /// The system's monotonic clock. It holds nothing: every instance reads
+    /// the same clock.
     public init() {}
 
+    /// Time since an arbitrary origin (usually the machine's boot), read
+    /// from `CLOCK_MONOTONIC` to the nanosecond.
     public var now: Duration {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return .seconds(Int64(time.tv_sec)) + .nanoseconds(Int64(time.tv_nsec))
     }
 
+    /// Suspends until ``now`` reaches `deadline`; returns at once when it
+    /// has already.
+    ///
+    /// - Parameter deadline: A time on this clock, as ``now`` gives it.
+    /// - Throws: `CancellationError` when the task is cancelled, before or
+    ///   while it sleeps.
     public func sleep(until deadline: Duration) async throws {
         try Task.checkCancellation()
         let delay = deadline - now

@@ -12,6 +12,14 @@ public struct Frame: Sendable, Hashable {
     /// Typed arrays: positions, elements, bonds, names.
     public var arrays: [String: FrameArray]
 
+    /// A frame of these values and arrays; an empty frame by default.
+    ///
+    /// - Parameters:
+    ///   - values: Plain values by key, such as
+    ///     ``FrameKey/particleCount``.
+    ///   - arrays: Typed arrays by key, such as
+    ///     ``FrameKey/particlePositions``. A key should be in one of the two
+    ///     only: a protocol's form holds each key once.
     public init(values: [String: NanoverValue] = [:], arrays: [String: FrameArray] = [:]) {
         self.values = values
         self.arrays = arrays
@@ -30,6 +38,8 @@ public struct Frame: Sendable, Hashable {
     /// Folds a later frame into this one: each of its keys replaces the same
     /// key here. A key is either a value or an array: a later value removes
     /// an array of the same key, and the other way round.
+    ///
+    /// - Parameter later: The frame that came after this one.
     public mutating func merge(_ later: Frame) {
         for (key, value) in later.values {
             values[key] = value
@@ -41,7 +51,10 @@ public struct Frame: Sendable, Hashable {
         }
     }
 
-    /// This frame with a later one folded in.
+    /// This frame with a later one folded in (see ``merge(_:)``).
+    ///
+    /// - Parameter later: The frame that came after this one.
+    /// - Returns: The merged frame.
     public func merging(_ later: Frame) -> Frame {
         var merged = self
         merged.merge(later)
@@ -68,16 +81,20 @@ public enum FrameArray: Sendable, Hashable {
         }
     }
 
+    /// The floats, if this is an array of floats; nil otherwise.
     public var floats: [Float]? {
         if case .floats(let values) = self { return values }
         return nil
     }
 
+    /// The indices, if this is an array of unsigned integers; nil
+    /// otherwise.
     public var indices: [UInt32]? {
         if case .indices(let values) = self { return values }
         return nil
     }
 
+    /// The strings, if this is an array of strings; nil otherwise.
     public var strings: [String]? {
         if case .strings(let values) = self { return values }
         return nil

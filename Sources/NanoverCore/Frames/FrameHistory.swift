@@ -13,9 +13,15 @@ public struct FrameHistory: Sendable, Hashable {
     /// How many frames were received.
     public private(set) var count = 0
 
+    /// A history of no frames: nothing latest, nothing first, an empty
+    /// current frame.
     public init() {}
 
-    /// Takes one received frame in.
+    /// Takes one received frame in: a reset (index 0) starts the first and
+    /// current frames afresh from it; any other frame is merged into the
+    /// current one.
+    ///
+    /// - Parameter received: The frame, as the subscription delivered it.
     public mutating func receive(_ received: ReceivedFrame) {
         if first == nil || received.isReset {
             first = received.frame

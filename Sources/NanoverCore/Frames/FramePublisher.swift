@@ -69,6 +69,15 @@ public final class FramePublisher: Sendable {
     public let backlogLimit: Int
     let storage = Mutex(Storage())
 
+    /// A publisher with no frame yet. A session makes its own
+    /// (``NanoverSession/frames``), on the session's clock.
+    ///
+    /// - Parameters:
+    ///   - clock: The clock of ``FrameKey/serverTimestamp`` and of pacing.
+    ///   - backlogLimit: How many frames to keep for subscribers that fall
+    ///     behind (at least 1): a subscriber of every frame further behind
+    ///     than this is ended with
+    ///     ``FrameSubscriptionError/fellBehind(limit:)``.
     public init(clock: any MonotonicClock = SystemClock(), backlogLimit: Int = FramePublisher.defaultBacklogLimit) {
         self.clock = clock
         self.backlogLimit = max(1, backlogLimit)
@@ -77,6 +86,18 @@ public final class FramePublisher: Sendable {
     /// Publishes a frame. Index 0 is a reset: the merged frame starts afresh
     /// from it. Ignored once the publisher is closed.
     ///
+    /// The indices are the simulation's own: the publisher neither checks
+    /// nor renumbers them (a NanoVer simulation counts 1, 2, 3, ... after
+    /// each reset). Call it from any thread or task; frames sent from
+    /// several at once are published one after another.
+    ///
+    /// - Parameters:
+    ///   - frameIndex: The frame's index; 0 for a reset (a new simulation
+    ///     or topology: clients throw away what they had).
+    ///   - frame: What changed since the previous frame; for a reset,
+    ///     everything (the topology, say). The publisher adds
+    ///     ``FrameKey/serverTimestamp``, and on a reset
+    ///     ``FrameKey/simulationCounter``.
     /// - Throws: ``NanoverValueError`` for a value nested too deeply for a
     ///   session (nothing is published).
     public func send(frameIndex: UInt32, frame: Frame) throws(NanoverValueError) {
@@ -120,6 +141,13 @@ public final class FramePublisher: Sendable {
     /// A new subscription: first the merged current frame (if any frame has
     /// been sent), then the frames sent after it as `mode` says, never two
     /// messages closer than `interval`.
+    ///
+    /// - Parameters:
+    ///   - mode: Every frame, or the latest ones merged.
+    ///   - interval: The least time between two messages; zero for no
+    ///     pacing.
+    /// - Returns: The subscription; it lasts until it is cancelled,
+    ///   dropped, or the publisher closes.
     public func subscribe(_ mode: FrameSubscription.Mode, interval: Duration = .zero) -> FrameSubscription {
         let id = storage.withLock { storage in
             let id = storage.makeID()

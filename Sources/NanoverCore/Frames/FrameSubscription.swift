@@ -35,6 +35,8 @@ public final class FrameSubscription: AsyncSequence, Sendable {
     }
 
     let id: UInt64
+    /// What the subscriber is sent after its first message: every frame,
+    /// or the latest merged.
     public let mode: Mode
     let publisher: FramePublisher
 
@@ -67,14 +69,20 @@ public final class FrameSubscription: AsyncSequence, Sendable {
         publisher.removeSubscriber(id)
     }
 
+    /// Reads the subscription: each iterator takes messages from the same
+    /// subscription, so two iterators share them.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let subscription: FrameSubscription
 
+        /// The subscription's next message (see ``FrameSubscription/next()``).
+        ///
+        /// - Throws: ``FrameSubscriptionError/fellBehind(limit:)``.
         public mutating func next() async throws(FrameSubscriptionError) -> PublishedFrame? {
             try await subscription.next()
         }
     }
 
+    /// An iterator over the subscription's messages.
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(subscription: self)
     }

@@ -2,8 +2,15 @@
 public struct ReceivedFrame: Sendable, Hashable {
     /// 0 for a reset: a new simulation or topology.
     public var index: UInt32
+    /// The frame's content: what changed since the previous frame, or for
+    /// a subscription's first message everything since the last reset.
     public var frame: Frame
 
+    /// A received frame.
+    ///
+    /// - Parameters:
+    ///   - index: The frame's index; 0 for a reset.
+    ///   - frame: Its content.
     public init(index: UInt32, frame: Frame) {
         self.index = index
         self.frame = frame
@@ -16,6 +23,8 @@ public struct ReceivedFrame: Sendable, Hashable {
     /// frames receives them: keys merged, the later index kept, and a reset
     /// never hidden. A later reset replaces what came before it; a reset
     /// followed by more frames stays a reset (index 0) carrying them all.
+    ///
+    /// - Parameter later: The frame received after this one.
     public mutating func fold(_ later: ReceivedFrame) {
         if later.isReset {
             self = later

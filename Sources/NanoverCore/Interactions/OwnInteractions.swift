@@ -75,6 +75,10 @@ package final class OwnInteractions: Sendable {
 extension ParticleInteraction {
     /// Every user's interactions in `state`, by key; values under the
     /// interaction prefix that are not interactions are left out.
+    ///
+    /// - Parameter state: A whole state, such as a client's mirror or
+    ///   ``StateEngine/copyState()``.
+    /// - Returns: The interactions by their `interaction.<id>` keys.
     public static func all(in state: NanoverStruct) -> [String: ParticleInteraction] {
         var found: [String: ParticleInteraction] = [:]
         for (key, value) in state where key.hasPrefix(keyPrefix) {
@@ -91,6 +95,7 @@ public enum InteractionError: Error, Equatable, Sendable, CustomStringConvertibl
     /// The server refused the change: another user holds the key's lock.
     case refused(key: String)
 
+    /// The error in words, naming the key.
     public var description: String {
         switch self {
         case .unknown(let key): return "\(key) is not an interaction this client started"

@@ -41,6 +41,24 @@ public struct ParticleInteraction: Sendable, Hashable {
         set { sortedParticles = Self.normalized(newValue) }
     }
 
+    /// An interaction; every field but the particles has the reference's
+    /// default.
+    ///
+    /// - Parameters:
+    ///   - position: Where the user pulls towards, in nanometres.
+    ///   - particles: The indices of the particles pulled on, in any order;
+    ///     kept sorted and without duplicates.
+    ///   - interactionType: ``gaussian`` (the default) or ``spring``, or
+    ///     another kind the simulation knows.
+    ///   - scale: A factor on the force; 1 by default.
+    ///   - massWeighted: Whether the force is scaled by each particle's
+    ///     mass; true by default.
+    ///   - resetVelocities: Whether the particles' velocities are reset
+    ///     when the interaction ends; false by default.
+    ///   - maxForce: The largest force applied, in kJ/(mol·nm);
+    ///     ``defaultMaxForce`` by default.
+    ///   - properties: Further fields to carry in the state value, for
+    ///     simulations that read them.
     public init(
         position: SIMD3<Double> = .zero,
         particles: [Int] = [],
@@ -63,6 +81,8 @@ public struct ParticleInteraction: Sendable, Hashable {
 
     /// A fresh state key for a new interaction: the prefix and a random
     /// UUID.
+    ///
+    /// - Returns: A key such as `interaction.0f8b…`, lower case.
     public static func makeKey() -> String {
         keyPrefix + UUID().uuidString.lowercased()
     }
@@ -79,6 +99,7 @@ public enum InteractionReadError: Error, Equatable, Sendable, CustomStringConver
     /// A field holds something of the wrong kind.
     case badField(String, expected: String)
 
+    /// The error in words, naming the field.
     public var description: String {
         switch self {
         case .notAStruct: return "an interaction is a struct"

@@ -26,6 +26,14 @@ public enum NanoverJSON {
     public static let binaryKey = "$binary"
 
     /// The JSON text of a value: compact, or indented by two spaces.
+    ///
+    /// - Parameters:
+    ///   - value: The value.
+    ///   - pretty: Whether to indent, one line per list element and struct
+    ///     field.
+    /// - Returns: The text, which ``value(from:)`` reads back as `value`
+    ///   (but for a string spelled like a non-finite number, which comes
+    ///   back as that number).
     public static func string(_ value: NanoverValue, pretty: Bool = false) -> String {
         var writer = JSONWriter(pretty: pretty)
         writer.write(value, indent: 0)
@@ -34,6 +42,8 @@ public enum NanoverJSON {
 
     /// The value a JSON text holds.
     ///
+    /// - Parameter text: One JSON value, with any white space around it.
+    /// - Returns: The value, each number of the kind its spelling says.
     /// - Throws: ``NanoverJSONError`` for text that is not JSON, or nests
     ///   deeper than ``NanoverValue/maximumNestingDepth``.
     public static func value(from text: String) throws(NanoverJSONError) -> NanoverValue {
@@ -47,6 +57,8 @@ public enum NanoverJSON {
 
     /// The value the UTF-8 JSON text in `bytes` holds.
     ///
+    /// - Parameter bytes: One JSON value, as UTF-8.
+    /// - Returns: The value, as ``value(from:)`` reads it.
     /// - Throws: ``NanoverJSONError``, also for bytes that are not UTF-8.
     public static func value(fromUTF8 bytes: some Sequence<UInt8>) throws(NanoverJSONError) -> NanoverValue {
         try read(utf8: bytes, plain: false)
@@ -58,6 +70,8 @@ public enum NanoverJSON {
     /// numbers or binary data. For JSON that other programs write (a hub's
     /// discovery message, say), where `"NaN"` is a name like any other.
     ///
+    /// - Parameter bytes: One JSON value, as UTF-8.
+    /// - Returns: The value.
     /// - Throws: ``NanoverJSONError``, also for bytes that are not UTF-8.
     public static func plainValue(fromUTF8 bytes: some Sequence<UInt8>) throws(NanoverJSONError) -> NanoverValue {
         try read(utf8: bytes, plain: true)
@@ -76,6 +90,11 @@ public enum NanoverJSON {
     }
 
     /// The struct a JSON object text holds; anything but an object is an error.
+    ///
+    /// - Parameter text: One JSON object.
+    /// - Returns: Its fields, read as ``value(from:)`` reads them.
+    /// - Throws: ``NanoverJSONError`` for text that is not JSON or not an
+    ///   object.
     public static func structure(from text: String) throws(NanoverJSONError) -> NanoverStruct {
         guard case .structure(let fields) = try value(from: text) else {
             throw NanoverJSONError(message: "expected a JSON object", offset: 0)
@@ -91,11 +110,17 @@ public struct NanoverJSONError: Error, Equatable, Sendable, CustomStringConverti
     /// Where, in bytes of UTF-8 from the start of the text.
     public let offset: Int
 
+    /// An error at `offset`.
+    ///
+    /// - Parameters:
+    ///   - message: What was wrong, e.g. `expected a JSON object`.
+    ///   - offset: Where, in bytes of UTF-8 from the start of the text.
     public init(message: String, offset: Int) {
         self.message = message
         self.offset = offset
     }
 
+    /// The error in words, with its offset.
     public var description: String {
         "not valid JSON at byte \(offset): \(message)"
     }

@@ -5,12 +5,24 @@ public struct PlaybackRecording: Sendable, Hashable {
     /// The file name ending of the NanoVer 2026 recording format.
     public static let messagesExtension = ".nanover.zip"
 
+    /// The name `playback/list` lists it by.
     public var name: String
+    /// The `.traj` file of its frames, if it has one.
     public var framesPath: String?
+    /// The `.state` file of its state changes, if it has one.
     public var statePath: String?
     /// A `.nanover.zip`: frames and state changes in one file.
     public var messagesPath: String?
 
+    /// A gRPC-era recording: a `.traj`, a `.state`, or both, played
+    /// together.
+    ///
+    /// - Parameters:
+    ///   - name: The name to list it by.
+    ///   - framesPath: The `.traj` file, or nil for a recording of state
+    ///     alone.
+    ///   - statePath: The `.state` file, or nil for a recording of frames
+    ///     alone.
     public init(name: String, framesPath: String?, statePath: String?) {
         self.name = name
         self.framesPath = framesPath
@@ -18,6 +30,10 @@ public struct PlaybackRecording: Sendable, Hashable {
     }
 
     /// A recording of one `.nanover.zip` file.
+    ///
+    /// - Parameters:
+    ///   - name: The name to list it by.
+    ///   - messagesPath: The `.nanover.zip` file.
     public init(name: String, messagesPath: String) {
         self.name = name
         self.messagesPath = messagesPath
@@ -27,6 +43,9 @@ public struct PlaybackRecording: Sendable, Hashable {
     /// named after the first one's file name without its extension (without
     /// `.nanover.zip` for that format), as the reference names it.
     ///
+    /// - Parameter paths: One or two paths, as `nanover-server --playback`
+    ///   takes them: `A.traj A.state`, `A.traj`, `A.state` or
+    ///   `A.nanover.zip`.
     /// - Throws: ``PlaybackError/badPaths(_:)`` for no path, a path ending
     ///   in none of `.traj`, `.state` and `.nanover.zip`, two of one kind, or
     ///   a `.nanover.zip` with another path.
@@ -54,9 +73,22 @@ public struct PlaybackRecording: Sendable, Hashable {
 
 /// Turns the entries of `.traj` and `.state` recordings into frames and
 /// state changes: the protocol adapter whose messages the files hold
-/// provides one.
+/// provides one (`ProtobufRecordingDecoder` in `NanoverGRPC`, since the
+/// files hold gRPC messages).
 public protocol RecordingDecoder: Sendable {
+    /// The frame a `.traj` entry holds.
+    ///
+    /// - Parameter entry: An entry of a `.traj` file.
+    /// - Returns: The frame and its recorded index.
+    /// - Throws: Any error, for an entry that is not a frame message;
+    ///   playback then stops with ``PlaybackError/undecodable(path:entry:reason:)``.
     func frame(from entry: RecordingEntry) throws -> ReceivedFrame
+    /// The state change a `.state` entry holds.
+    ///
+    /// - Parameter entry: An entry of a `.state` file.
+    /// - Returns: The change: keys set and keys removed.
+    /// - Throws: Any error, for an entry that is not a state message;
+    ///   playback then stops with ``PlaybackError/undecodable(path:entry:reason:)``.
     func stateChange(from entry: RecordingEntry) throws -> StateChange
 }
 
@@ -71,6 +103,7 @@ public enum PlaybackError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A recording of a format this player was not given a reader for.
     case unsupportedFormat(path: String)
 
+    /// The error in words, naming the file.
     public var description: String {
         switch self {
         case .badPaths(let paths):

@@ -5,6 +5,9 @@ extension RecordingPlayer {
     ///
     /// A command that needs a loaded recording, asked when none is, fails
     /// with ``CommandError/cannotRunNow(_:)`` saying why.
+    ///
+    /// - Throws: ``CommandError/alreadyRegistered(name:)`` when the session
+    ///   has a `playback/*` command already (another player's, say).
     public func registerCommands() throws(CommandError) {
         let commands = session.commands
         try commands.register(PlaybackCommand.play) { [self] _ in try play(); return nil }

@@ -34,8 +34,13 @@ public final class RecordingPlayer: Sendable {
         var resetAt: Duration?
     }
 
+    /// The recordings it plays, in the order `playback/list` lists them.
     public let recordings: [PlaybackRecording]
+    /// The session it publishes frames and applies state changes to.
     public let session: NanoverSession
+    /// The longest it sleeps between two looks at the recording, when no
+    /// entry is due sooner: 1/30 s by default. Entries are published when
+    /// they are due, not on this tick.
     public let tickInterval: Duration
     private let opener: any RecordingOpener
     private let clock: any MonotonicClock
@@ -43,6 +48,15 @@ public final class RecordingPlayer: Sendable {
 
     /// A player of `recordings`, opened by `opener`, nothing loaded until
     /// ``run()`` or a `playback/load`.
+    ///
+    /// - Parameters:
+    ///   - recordings: What to play; the first is loaded by ``run()``.
+    ///   - session: Where to play it.
+    ///   - opener: What reads the recordings' files: one format's, or a
+    ///     program's choice by file name (the hub's reads both formats).
+    ///   - clock: The clock that paces playback.
+    ///   - tickInterval: The longest sleep between two looks at the
+    ///     recording.
     public init(
         recordings: [PlaybackRecording], session: NanoverSession, opener: any RecordingOpener,
         clock: any MonotonicClock = SystemClock(), tickInterval: Duration = .seconds(1.0 / 30)
@@ -56,6 +70,15 @@ public final class RecordingPlayer: Sendable {
 
     /// A player of `.traj` and `.state` recordings whose entries `decoder`
     /// reads.
+    ///
+    /// - Parameters:
+    ///   - recordings: What to play; the first is loaded by ``run()``.
+    ///   - session: Where to play it.
+    ///   - decoder: What turns the files' messages into frames and state
+    ///     changes (`ProtobufRecordingDecoder` in `NanoverGRPC`).
+    ///   - clock: The clock that paces playback.
+    ///   - tickInterval: The longest sleep between two looks at the
+    ///     recording.
     public convenience init(
         recordings: [PlaybackRecording], session: NanoverSession, decoder: any RecordingDecoder,
         clock: any MonotonicClock = SystemClock(), tickInterval: Duration = .seconds(1.0 / 30)
@@ -127,6 +150,8 @@ public final class RecordingPlayer: Sendable {
     /// Loads the recording at `index` (modulo the number of recordings),
     /// after clearing the users' keys and every lock, resets, and plays.
     ///
+    /// - Parameter index: Which recording; any number, taken modulo their
+    ///   count (`-1` is the last). Nothing happens with no recordings.
     /// - Throws: ``PlaybackError`` when its files cannot be read; nothing
     ///   is loaded then.
     public func load(_ index: Int) throws(PlaybackError) {
@@ -150,19 +175,34 @@ public final class RecordingPlayer: Sendable {
     }
 
     /// Loads the next recording, looping after the last.
+    ///
+    /// - Throws: ``PlaybackError`` when its files cannot be read.
     public func next() throws(PlaybackError) {
         try load(playing.withLock { $0.index } + 1)
     }
 
+    /// Plays on from where playback stands, after ``pause()`` or
+    /// ``step()``.
+    ///
+    /// - Throws: ``CommandError/cannotRunNow(_:)`` when no recording is
+    ///   loaded.
     public func play() throws(CommandError) {
         try withLoaded { playing in playing.paused = false }
     }
 
+    /// Stops where playback stands; ``play()`` goes on from there.
+    ///
+    /// - Throws: ``CommandError/cannotRunNow(_:)`` when no recording is
+    ///   loaded.
     public func pause() throws(CommandError) {
         try withLoaded { playing in playing.paused = true }
     }
 
-    /// Back to the start of the loaded recording.
+    /// Back to the start of the loaded recording: an empty frame with
+    /// index 0, `scene` at identity, the recording's keys removed.
+    ///
+    /// - Throws: ``CommandError/cannotRunNow(_:)`` when no recording is
+    ///   loaded.
     public func reset() throws(CommandError) {
         try withLoaded { (playing) throws(CommandError) in
             do { try reset(&playing) } catch { throw .cannotRunNow("\(error)") }
@@ -170,7 +210,11 @@ public final class RecordingPlayer: Sendable {
     }
 
     /// Pauses, then plays exactly one entry (the first after a reset, at
-    /// the end).
+    /// the end). Entries of the `.traj` and `.state` files stamped with the
+    /// same time are one step.
+    ///
+    /// - Throws: ``CommandError/cannotRunNow(_:)`` when no recording is
+    ///   loaded or its next entry cannot be read.
     public func step() throws(CommandError) {
         try withLoaded { (playing) throws(CommandError) in
             playing.paused = true

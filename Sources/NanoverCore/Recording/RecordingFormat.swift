@@ -9,7 +9,11 @@
 /// protocol; turning entries into frames and state changes is the protocol
 /// adapter's part.
 public enum RecordingFormat {
+    /// The first 8 bytes of every recording file, as the reference writes
+    /// them.
     public static let magicNumber: UInt64 = 6_661_355_757_386_708_963
+    /// The format version, the header's second 8 bytes: the only one
+    /// written and read.
     public static let version: UInt64 = 2
     /// Bytes of the header: magic number and version.
     public static let headerSize = 16
@@ -60,6 +64,8 @@ public enum RecordingError: Error, Equatable, Sendable, CustomStringConvertible 
     /// An index entry points past the end of the messages.
     case indexEntryPastEnd(entry: Int, offset: UInt64, length: UInt64, size: UInt64)
 
+    /// The error in words, with the path, offset or member it concerns:
+    /// what `nanover recording info` prints.
     public var description: String {
         switch self {
         case .io(let path, let operation, let errno):
@@ -116,6 +122,11 @@ public struct RecordingEntry: Sendable, Hashable {
     /// The message, in the protocol's encoding.
     public var message: [UInt8]
 
+    /// An entry to write.
+    ///
+    /// - Parameters:
+    ///   - timestamp: Microseconds since the recording started.
+    ///   - message: The message's bytes, in the protocol's encoding.
     public init(timestamp: UInt64, message: [UInt8]) {
         self.timestamp = timestamp
         self.message = message

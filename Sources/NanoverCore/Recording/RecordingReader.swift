@@ -3,7 +3,9 @@
 ///
 /// ```swift
 /// var reader = try RecordingReader(path: "session.traj")
-/// while let entry = try reader.next() { ... }
+/// while let entry = try reader.next() {
+///     print(entry.timestamp, entry.message.count)
+/// }
 /// if let cut = reader.endedEarly { print("cut short: \(cut)") }
 /// ```
 ///
@@ -26,6 +28,7 @@ public struct RecordingReader: Sendable {
 
     /// Opens the recording file at `path` and checks its header.
     ///
+    /// - Parameter path: A `.traj` or `.state` file.
     /// - Throws: ``RecordingError/io(path:operation:errno:)``,
     ///   ``RecordingError/wrongMagicNumber(found:)``,
     ///   ``RecordingError/unsupportedVersion(found:)``,
@@ -35,6 +38,9 @@ public struct RecordingReader: Sendable {
     }
 
     /// Reads a recording held in memory.
+    ///
+    /// - Parameter bytes: A whole recording file's bytes.
+    /// - Throws: as ``init(path:)``, but for I/O.
     public init(bytes: [UInt8]) throws(RecordingError) {
         try self.init(source: RecordingBytes(bytes: bytes))
     }
@@ -53,6 +59,7 @@ public struct RecordingReader: Sendable {
     /// The next entry, or nil at the end of the file (or where it was cut
     /// short; see ``endedEarly``).
     ///
+    /// - Returns: The entry, its message read; nil at the end.
     /// - Throws: ``RecordingError/entryTooLong(offset:length:)`` and
     ///   ``RecordingError/timestampOutOfRange(offset:)`` for corrupt bytes;
     ///   the cut-short errors when ``strict``; ``RecordingError/io(path:operation:errno:)``.

@@ -12,13 +12,17 @@ public struct RecordingSummary: Sendable {
         case messages
     }
 
+    /// The file summarized.
     public let path: String
+    /// What it records.
     public let kind: Kind
+    /// How many complete entries it holds, decodable or not.
     public private(set) var entries = 0
     /// Microseconds from the start of the recording to the last entry.
     public private(set) var duration: UInt64 = 0
-    /// How many entries held a frame, and how many a state change.
+    /// How many entries held a frame.
     public private(set) var frames = 0
+    /// How many entries held a state change.
     public private(set) var stateUpdates = 0
     /// The smallest and largest frame index.
     public private(set) var frameIndices: ClosedRange<UInt32>?
@@ -32,13 +36,22 @@ public struct RecordingSummary: Sendable {
     public var endedEarly: RecordingError?
 
     /// An empty summary of the file at `path`, to add its entries to.
+    ///
+    /// - Parameters:
+    ///   - path: The file.
+    ///   - kind: What it records.
     public init(path: String, kind: Kind) {
         self.path = path
         self.kind = kind
     }
 
-    /// Counts one entry at `timestamp`: what it holds, or nil for an entry
-    /// that could not be decoded.
+    /// Counts one entry.
+    ///
+    /// - Parameters:
+    ///   - moment: What the entry holds, or nil for an entry that could
+    ///     not be decoded.
+    ///   - timestamp: When it happened, in microseconds since the recording
+    ///     started.
     public mutating func add(_ moment: RecordedMoment?, at timestamp: UInt64) {
         entries += 1
         duration = max(duration, timestamp)
@@ -85,8 +98,11 @@ public struct RecordingSummary: Sendable {
 
 /// A file that cannot be summarized as a recording.
 public enum RecordingSummaryError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file's name ends in none of `.traj`, `.state` and
+    /// `.nanover.zip`, which is how its kind is told.
     case unknownKind(path: String)
 
+    /// The error in words, naming the file.
     public var description: String {
         switch self {
         case .unknownKind(let path): return "\(path): a recording's name ends in .traj (frames), .state (state) or .nanover.zip"

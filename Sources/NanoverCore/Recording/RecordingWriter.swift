@@ -5,11 +5,14 @@
 /// Safe to call from any thread; entries are written in the order the
 /// calls reach it.
 public final class RecordingWriter: Sendable {
+    /// The file written.
     public let path: String
     private let file: OutputFile
 
     /// Creates (or empties) the file at `path` and writes the header.
     ///
+    /// - Parameter path: The file, by NanoVer custom `NAME.traj` for frames
+    ///   and `NAME.state` for state updates.
     /// - Throws: ``RecordingError/io(path:operation:errno:)``.
     public init(path: String) throws(RecordingError) {
         self.path = path
@@ -23,6 +26,10 @@ public final class RecordingWriter: Sendable {
     /// Appends an entry: `message` at `timestamp` microseconds since the
     /// recording started.
     ///
+    /// - Parameters:
+    ///   - timestamp: Microseconds since the recording started.
+    ///   - message: The message's bytes, in the protocol's encoding (a
+    ///     `GetFrameResponse` in `.traj`, a `StateUpdate` in `.state`).
     /// - Throws: ``RecordingError/io(path:operation:errno:)``, also when
     ///   the writer is closed.
     public func append(timestamp: UInt64, message: [UInt8]) throws(RecordingError) {
@@ -36,6 +43,10 @@ public final class RecordingWriter: Sendable {
     }
 
     /// Appends an entry.
+    ///
+    /// - Parameter entry: Its timestamp and message.
+    /// - Throws: ``RecordingError/io(path:operation:errno:)``, also when
+    ///   the writer is closed.
     public func append(_ entry: RecordingEntry) throws(RecordingError) {
         try append(timestamp: entry.timestamp, message: entry.message)
     }

@@ -2,8 +2,10 @@
 /// commands and the simulation's frames that every protocol adapter serves.
 ///
 /// Create the session, seed its state and register its commands, then start
-/// adapters over it (the gRPC server today); they all serve the same
-/// session, so a change made through one reaches the clients of every other.
+/// adapters over it (`NanoverServer` in `NanoverGRPC`,
+/// `NanoverWebSocketServer` in `NanoverWebSocket`, or both); they all serve
+/// the same session, so a change made through one reaches the clients of
+/// every other. See <doc:EmbeddingASession>.
 ///
 /// ```swift
 /// let session = NanoverSession()
@@ -23,10 +25,12 @@ public final class NanoverSession: Sendable {
     /// A new, empty session.
     ///
     /// - Parameters:
-    ///   - clock: the time source for lock expiry and subscription pacing.
-    ///     A server adapter may offer one whose sleeps are cheaper on its
-    ///     threads (the gRPC module's `EventLoopClock`).
-    ///   - limits: how large the state may grow.
+    ///   - clock: The time source for lock expiry, subscription pacing and
+    ///     frames' ``FrameKey/serverTimestamp``. A server adapter may offer
+    ///     one whose sleeps are cheaper on its threads (the gRPC module's
+    ///     `EventLoopClock`); tests use a manual one (`ManualClock` in
+    ///     `NanoverTesting`).
+    ///   - limits: How large the state may grow.
     public init(clock: any MonotonicClock = SystemClock(), limits: StateLimits = .standard) {
         state = StateEngine(clock: clock, limits: limits)
         commands = CommandRegistry()

@@ -20,6 +20,9 @@ public struct AccessToken: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The token a client sent on the wire (any string, the empty one included).
+    ///
+    /// - Parameter clientToken: The string, as the client sent it; two
+    ///   clients that send the same string share their locks.
     public init(_ clientToken: String) {
         identity = .client(clientToken)
     }
@@ -41,6 +44,8 @@ public struct AccessToken: Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
+    /// The token for logs: a client's string in quotes, or `<no token>`,
+    /// or `<local token N>`.
     public var description: String {
         switch identity {
         case .none: return "<no token>"

@@ -13,6 +13,10 @@ public struct StateChange: Sendable, Hashable {
 
     /// A change from updates and removals; a key in both is removed, as the
     /// reference does.
+    ///
+    /// - Parameters:
+    ///   - updates: Keys to set, with their values.
+    ///   - removals: Keys to remove.
     public init(updates: NanoverStruct = [:], removals: Set<String> = []) {
         self.updates = updates
         self.removals = removals
@@ -26,16 +30,28 @@ public struct StateChange: Sendable, Hashable {
         removals.union(updates.keys)
     }
 
+    /// Whether the change sets and removes nothing. Applying an empty
+    /// change succeeds and tells nobody.
     public var isEmpty: Bool {
         updates.isEmpty && removals.isEmpty
     }
 
     /// Sets a key (to ``NanoverValue/null`` too: that stores nil).
+    ///
+    /// - Parameters:
+    ///   - key: The state key.
+    ///   - value: Its new value; cancels a removal of the key made earlier
+    ///     in this change.
     public mutating func set(_ key: String, to value: NanoverValue) {
         removals.remove(key)
         updates[key] = value
     }
 
+    /// Removes a key; cancels an update of the key made earlier in this
+    /// change. Removing a key the state lacks is allowed, and subscribers
+    /// still see the removal.
+    ///
+    /// - Parameter key: The state key.
     public mutating func remove(_ key: String) {
         updates[key] = nil
         removals.insert(key)
@@ -43,6 +59,8 @@ public struct StateChange: Sendable, Hashable {
 
     /// Folds a later change into this one, so that applying the result equals
     /// applying both in order.
+    ///
+    /// - Parameter later: The change that came after this one.
     public mutating func merge(_ later: StateChange) {
         for (key, value) in later.updates {
             set(key, to: value)
@@ -52,7 +70,9 @@ public struct StateChange: Sendable, Hashable {
         }
     }
 
-    /// Applies this change to a dictionary.
+    /// Applies this change to a dictionary, as a client's mirror does.
+    ///
+    /// - Parameter state: The state to change.
     public func apply(to state: inout NanoverStruct) {
         for (key, value) in updates {
             state[key] = value

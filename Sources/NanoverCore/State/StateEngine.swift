@@ -78,6 +78,10 @@ public final class StateEngine: Sendable {
     /// Runs `body` on the state while no change can land. Keep it short.
     /// Calling this engine from `body` stops the program with a message:
     /// the lock is not re-entrant (read what you need from `state`).
+    ///
+    /// - Parameter body: Reads the state; what it returns is returned.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws.
     public func withLockedState<Result: Sendable, Failure: Error>(
         _ body: (_ state: NanoverStruct) throws(Failure) -> Result
     ) throws(Failure) -> Result {
@@ -94,6 +98,10 @@ public final class StateEngine: Sendable {
     }
 
     /// The value of one key, if it is set.
+    ///
+    /// - Parameter key: The state key.
+    /// - Returns: Its value (``NanoverValue/null`` when nil is stored);
+    ///   nil when the key is not set.
     public func value(forKey key: String) -> NanoverValue? {
         locked { $0.content[key] }
     }
@@ -129,6 +137,10 @@ public final class StateEngine: Sendable {
     /// and changes nothing. Removing a key that does not exist succeeds, and
     /// subscribers still see the removal.
     ///
+    /// - Parameters:
+    ///   - change: The keys to set and to remove.
+    ///   - token: Who makes the change; ``AccessToken/none`` for
+    ///     server-side code that holds no lock.
     /// - Throws: ``StateError/locked(keys:)`` naming the keys another token
     ///   holds; ``StateError/invalidValue(key:_:)`` for a value nested too
     ///   deeply; ``StateError/overLimit(_:)`` past the state's limits;
@@ -208,8 +220,12 @@ public final class StateEngine: Sendable {
     /// of a lock `token` holds takes effect, and a release of another
     /// token's lock is ignored.
     ///
-    /// - Throws: ``StateError/locked(keys:)``; ``StateError/closed`` after
-    ///   ``close()``.
+    /// - Parameters:
+    ///   - changes: What to do with each key's lock: acquire or renew for
+    ///     a time or for ever, or release.
+    ///   - token: Who holds the locks.
+    /// - Throws: ``StateError/locked(keys:)`` naming the keys another token
+    ///   holds; ``StateError/closed`` after ``close()``.
     public func updateLocks(_ changes: [String: LockChange], token: AccessToken = .none) throws(StateError) {
         try SessionMetrics.counting(applied: SessionMetrics.lockRequestsApplied, refused: SessionMetrics.lockRequestsRefused) { () throws(StateError) in
             try applyLocks(changes, token: token)
@@ -246,6 +262,10 @@ public final class StateEngine: Sendable {
     }
 
     /// The token holding the key's lock now, if any.
+    ///
+    /// - Parameter key: The state key.
+    /// - Returns: The holder; nil when the key is free or its lock has
+    ///   lapsed.
     public func lockOwner(of key: String) -> AccessToken? {
         locked { $0.locks.owner(of: key, at: clock.now) }
     }
@@ -263,6 +283,12 @@ public final class StateEngine: Sendable {
     ///
     /// The subscription lasts until it is cancelled, dropped, or the engine
     /// is closed and its pending changes are delivered.
+    ///
+    /// - Parameter interval: The least time between two messages; zero
+    ///   (the default) for none. The gRPC adapter passes the client's
+    ///   `update_interval`; the 2026 adapter its configured interval
+    ///   (1/30 s by default).
+    /// - Returns: The subscription.
     public func subscribe(interval: Duration = .zero) -> StateSubscription {
         let interval = max(interval, .zero)
         let id = locked { storage in
@@ -303,7 +329,11 @@ public final class StateEngine: Sendable {
     /// on, in the order changes were applied. Observers run outside the
     /// engine's lock, on the thread of a caller that applied a change (not
     /// always the one that applied this change), so they may call the engine
-    /// but should be quick. Returns an identifier for ``removeObserver(_:)``.
+    /// but should be quick.
+    ///
+    /// - Parameter observer: Called with the token that made each change
+    ///   and the change, as it was asked (not only the keys that differ).
+    /// - Returns: An identifier for ``removeObserver(_:)``.
     @discardableResult
     public func addObserver(_ observer: @escaping ChangeObserver) -> UInt64 {
         locked { storage in
@@ -313,6 +343,12 @@ public final class StateEngine: Sendable {
         }
     }
 
+    /// Stops calling the observer that ``addObserver(_:)`` registered
+    /// under `id`. Changes already being told to observers may still reach
+    /// it once.
+    ///
+    /// - Parameter id: What ``addObserver(_:)`` returned; an unknown id is
+    ///   ignored.
     public func removeObserver(_ id: UInt64) {
         _ = locked { $0.observers.removeValue(forKey: id) }
     }

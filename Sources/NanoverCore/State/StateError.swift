@@ -10,6 +10,7 @@ public enum StateError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The state has been closed; no change can land any more.
     case closed
 
+    /// The error in words, naming the keys or the limit.
     public var description: String {
         switch self {
         case .locked(let keys):
@@ -31,6 +32,7 @@ public enum StateLimitExceeded: Equatable, Sendable, CustomStringConvertible {
     /// The state's keys and values would take more than `limit` bytes.
     case bytes(limit: Int)
 
+    /// The limit in words.
     public var description: String {
         switch self {
         case .keys(let limit): return "the state would hold more than its limit of \(limit) keys"

@@ -8,6 +8,12 @@ public struct StateLimits: Sendable, Hashable {
     /// ``NanoverValue/sizeEstimate`` counts them.
     public var maxBytes: Int
 
+    /// Limits of the state; ``standard`` by default.
+    ///
+    /// - Parameters:
+    ///   - maxKeys: The most keys the state may hold.
+    ///   - maxBytes: The most bytes its keys and values may take, as
+    ///     ``NanoverValue/sizeEstimate`` counts them.
     public init(maxKeys: Int = 1_000_000, maxBytes: Int = 256 * 1024 * 1024) {
         self.maxKeys = maxKeys
         self.maxBytes = maxBytes

@@ -6,6 +6,7 @@
 /// ``cancel()`` is called; dropping the last reference cancels it too.
 /// Several tasks may read it at once: each message goes to one of them.
 public final class StateSubscription: AsyncSequence, Sendable {
+    /// Each message: the keys changed since the previous one.
     public typealias Element = SubscriptionUpdate
 
     private let id: UInt64
@@ -45,14 +46,18 @@ public final class StateSubscription: AsyncSequence, Sendable {
         engine.removeSubscriber(id)
     }
 
+    /// Reads the subscription: each iterator takes messages from the same
+    /// subscription, so two iterators share them.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let subscription: StateSubscription
 
+        /// The subscription's next message (see ``StateSubscription/next()``).
         public mutating func next() async -> SubscriptionUpdate? {
             await subscription.next()
         }
     }
 
+    /// An iterator over the subscription's messages.
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(subscription: self)
     }

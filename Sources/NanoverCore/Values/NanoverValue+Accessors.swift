@@ -1,4 +1,5 @@
 extension NanoverValue {
+    /// Whether this is ``null``: nil stored as a value.
     public var isNull: Bool {
         if case .null = self { return true }
         return false
@@ -38,11 +39,15 @@ extension NanoverValue {
         }
     }
 
+    /// The string, if this is a string; nil for anything else (a number is
+    /// not turned into text).
     public var stringValue: String? {
         if case .string(let string) = self { return string }
         return nil
     }
 
+    /// The flag, if this is a boolean; nil for anything else (a number is
+    /// not a boolean).
     public var boolValue: Bool? {
         if case .bool(let bool) = self { return bool }
         return nil
@@ -54,11 +59,13 @@ extension NanoverValue {
         return nil
     }
 
+    /// The elements, if this is a list.
     public var listValue: [NanoverValue]? {
         if case .list(let list) = self { return list }
         return nil
     }
 
+    /// The fields, if this is a struct.
     public var structValue: NanoverStruct? {
         if case .structure(let fields) = self { return fields }
         return nil
@@ -69,12 +76,17 @@ extension NanoverValue {
         doubleValue != nil
     }
 
-    /// The field with this key, if this is a struct that has it.
+    /// The field with this key, if this is a struct that has it: chains
+    /// read nested values, `value["owner"]?["id"]`.
+    ///
+    /// - Parameter key: The field's name.
     public subscript(key: String) -> NanoverValue? {
         structValue?[key]
     }
 
     /// The element at this index, if this is a list that long.
+    ///
+    /// - Parameter index: From 0.
     public subscript(index: Int) -> NanoverValue? {
         guard let list = listValue, list.indices.contains(index) else { return nil }
         return list[index]

@@ -3,6 +3,8 @@
 /// always equals itself and can live in sets and dictionaries; `0.0` and
 /// `-0.0` are equal, as for `Double`.
 extension NanoverValue: Hashable {
+    /// Whether two values have the same content, numbers compared by value
+    /// whatever their kind.
     public static func == (lhs: NanoverValue, rhs: NanoverValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null):
@@ -25,6 +27,8 @@ extension NanoverValue: Hashable {
         }
     }
 
+    /// Hashes the value as equality compares it: equal numbers of
+    /// different kinds hash alike.
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .null:

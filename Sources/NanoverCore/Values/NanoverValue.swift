@@ -22,6 +22,7 @@ public enum NanoverValue: Sendable {
     /// Nil. Stored as a value in the state (a 2026 client may write it); at
     /// the top level of a gRPC state update, null means "remove this key".
     case null
+    /// True or false.
     case bool(Bool)
     /// A signed integer.
     case int(Int64)
@@ -30,9 +31,13 @@ public enum NanoverValue: Sendable {
     case uint(UInt64)
     /// A floating-point number. NaN and the infinities are ordinary values.
     case double(Double)
+    /// A string of Unicode text.
     case string(String)
-    /// Binary data, kept as bytes.
+    /// Binary data, kept as bytes. The 2026 protocol carries it as
+    /// MessagePack `bin`; gRPC has no binary value and carries it as a
+    /// base64 string.
     case binary([UInt8])
+    /// A list of values of any kinds.
     case list([NanoverValue])
     /// A map from string keys to values.
     case structure([String: NanoverValue])

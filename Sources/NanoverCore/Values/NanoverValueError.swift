@@ -5,6 +5,7 @@ public enum NanoverValueError: Error, Equatable, Sendable, CustomStringConvertib
     /// A value of a Swift type with no NanoVer value form.
     case unsupportedType(String)
 
+    /// The error in words.
     public var description: String {
         switch self {
         case .nestedTooDeeply(let limit):
@@ -30,6 +31,9 @@ extension NanoverValue {
     /// How deep lists and structs nest in this value: 0 for a scalar, 1 for
     /// a flat list or struct. Stops counting past `limit`, so its cost is
     /// bounded even for hostile input.
+    ///
+    /// - Parameter limit: The depth past which counting stops.
+    /// - Returns: The depth; at most one more than `limit`.
     public func nestingDepth(stoppingAfter limit: Int = .max) -> Int {
         func depth(_ value: NanoverValue, _ level: Int) -> Int {
             guard level <= limit else { return level }
@@ -47,6 +51,8 @@ extension NanoverValue {
 
     /// Throws unless this value may be taken into a session: it nests no
     /// deeper than ``maximumNestingDepth``.
+    ///
+    /// - Throws: ``NanoverValueError/nestedTooDeeply(limit:)``.
     public func validate() throws(NanoverValueError) {
         let limit = NanoverValue.maximumNestingDepth
         if nestingDepth(stoppingAfter: limit) > limit {
@@ -57,6 +63,9 @@ extension NanoverValue {
 
 extension Dictionary where Key == String, Value == NanoverValue {
     /// Throws unless every value of this struct may be taken into a session.
+    ///
+    /// - Throws: ``NanoverValueError/nestedTooDeeply(limit:)``; the struct
+    ///   itself counts as one level.
     public func validate() throws(NanoverValueError) {
         try NanoverValue.structure(self).validate()
     }

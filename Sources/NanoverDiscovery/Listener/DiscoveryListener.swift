@@ -36,7 +36,16 @@ public final class DiscoveryListener: Sendable {
     /// Binds `port` on `host` (every IPv4 address by default) and starts
     /// reading.
     ///
-    /// - Parameter port: 0 lets the system choose (for tests); see ``port``.
+    /// - Parameters:
+    ///   - port: the UDP port, ESSD's 54545 by default; 0 lets the system
+    ///     choose (for tests), see ``port``.
+    ///   - host: the IPv4 address to bind: `0.0.0.0` hears every network,
+    ///     `127.0.0.1` only this machine.
+    ///   - logger: where skipped datagrams are said, at debug level.
+    ///   - eventLoopGroup: the threads the socket runs on, NIO's shared ones
+    ///     by default.
+    /// - Returns: the listener, reading; searches see what arrives from the
+    ///   moment each starts.
     /// - Throws: ``DiscoveryError/invalidPort(_:)``, or the system's error
     ///   when the port cannot be bound.
     public static func start(

@@ -4,14 +4,14 @@ import NanoverProtocol
 import Synchronization
 
 /// A client's subscription to the server's frames: an `AsyncSequence` of
-/// ``ReceivedFrame``s, the server's merged current frame first.
+/// ``/NanoverCore/ReceivedFrame``s, the server's merged current frame first.
 ///
 /// While it runs, every frame it receives also goes into the client's
-/// ``NanoverClient/frameHistory``, whether or not anyone iterates the
-/// stream. What waits for the reader is bounded: a stream of every frame
-/// keeps up to ``FramePublisher/defaultBacklogLimit`` frames, past which
-/// iterating throws ``FrameSubscriptionError/fellBehind(limit:)`` (the
-/// history keeps up); a stream of the latest frames keeps one, folding
+/// ``NanoverClient/frameHistory``, whether or not anyone iterates the stream.
+/// What waits for the reader is bounded: a stream of every frame keeps up to
+/// ``/NanoverCore/FramePublisher/defaultBacklogLimit`` frames, past which
+/// iterating throws ``/NanoverCore/FrameSubscriptionError/fellBehind(limit:)``
+/// (the history keeps up); a stream of the latest frames keeps one, folding
 /// newer frames in without hiding a reset.
 ///
 /// It ends when the server ends it (closing: the iteration finishes; an
@@ -68,8 +68,8 @@ public final class FrameStream: AsyncSequence, Sendable {
 
     /// The next frame, or nil once the stream has ended.
     ///
-    /// - Throws: ``FrameSubscriptionError/fellBehind(limit:)`` for a reader
-    ///   of every frame too far behind; the server's `RPCError`.
+    /// - Throws: ``/NanoverCore/FrameSubscriptionError/fellBehind(limit:)`` for
+    ///   a reader of every frame too far behind; the server's `RPCError`.
     public func next() async throws -> ReceivedFrame? {
         try await buffer.next()
     }

@@ -5,8 +5,8 @@ extension NanoverClient {
     /// returns the key, by which to update or stop it. The client stops it
     /// when it closes, if nobody did before.
     ///
-    /// - Throws: ``InteractionError/refused(key:)`` if the server refused
-    ///   the change; `RPCError` for a failed call.
+    /// - Throws: ``/NanoverCore/InteractionError/refused(key:)`` if the server
+    ///   refused the change; `RPCError` for a failed call.
     @discardableResult
     public func startInteraction(_ interaction: ParticleInteraction) async throws -> String {
         try await ownInteractions.start(interaction, apply: attemptUpdateState)
@@ -14,9 +14,10 @@ extension NanoverClient {
 
     /// Replaces the interaction of `key`, one this client started.
     ///
-    /// - Throws: ``InteractionError/unknown(key:)`` for a key this client did
-    ///   not start or has stopped; ``InteractionError/refused(key:)`` if the
-    ///   server refused (another user locked the key).
+    /// - Throws: ``/NanoverCore/InteractionError/unknown(key:)`` for a key this
+    ///   client did not start or has stopped;
+    ///   ``/NanoverCore/InteractionError/refused(key:)`` if the server refused
+    ///   (another user locked the key).
     public func updateInteraction(_ key: String, to interaction: ParticleInteraction) async throws {
         try await ownInteractions.update(key, to: interaction, apply: attemptUpdateState)
     }
@@ -24,8 +25,8 @@ extension NanoverClient {
     /// Stops the interaction of `key`, one this client started: removes its
     /// key.
     ///
-    /// - Throws: ``InteractionError/unknown(key:)``,
-    ///   ``InteractionError/refused(key:)``.
+    /// - Throws: ``/NanoverCore/InteractionError/unknown(key:)``,
+    ///   ``/NanoverCore/InteractionError/refused(key:)``.
     public func stopInteraction(_ key: String) async throws {
         try await ownInteractions.stop(key, apply: attemptUpdateState)
     }

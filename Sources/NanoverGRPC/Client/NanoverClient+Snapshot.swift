@@ -6,8 +6,12 @@ extension NanoverClient {
     /// The whole shared state, read once, without touching the mirror.
     ///
     /// Against a server that sends no first message for an empty state (the
-    /// reference), this nudges it when none comes, with the removal of a key
-    /// that cannot exist; see ``EmptyStateNudge``. Our server needs no nudge.
+    /// reference), this nudges it when none has come after a second, with
+    /// the removal of a key that cannot exist (`nanover.snapshot.<uuid>`),
+    /// which that server's other subscribers may see. Our server needs no
+    /// nudge: the client asks with the request header
+    /// `nanover-initial-state: always`, and our server then sends an empty
+    /// first message for an empty state.
     ///
     /// - Throws: `RPCError` when the server cannot be reached.
     public func fetchState() async throws -> NanoverStruct {

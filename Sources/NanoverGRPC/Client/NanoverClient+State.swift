@@ -17,10 +17,11 @@ extension NanoverClient {
     /// Without a `resubscribe` policy, the subscription ends when the server
     /// closes or the connection is lost: ``stateChanges()`` streams finish,
     /// normally or with the error, and ``subscriptionEvents()`` says
-    /// ``SubscriptionEvent/lost(_:)``. With one, the client subscribes again
-    /// with back-off until the server answers; the new subscription's whole
-    /// state replaces the mirror (``SubscriptionEvent/restored``) and the
-    /// change streams go on.
+    /// ``/NanoverCore/SubscriptionEvent/lost(_:)``. With one, the client
+    /// subscribes again with back-off until the server answers; the new
+    /// subscription's whole state replaces the mirror
+    /// (``/NanoverCore/SubscriptionEvent/restored``) and the change streams go
+    /// on.
     @discardableResult
     public func subscribeAllStateUpdates(
         interval: Duration = NanoverClient.defaultUpdateInterval,
@@ -57,8 +58,8 @@ extension NanoverClient {
         mirror.copy()
     }
 
-    /// The mirror's content now, as one change, then every change it
-    /// applies, merged for a slow reader (see ``StateChangeStream``): call
+    /// The mirror's content now, as one change, then every change it applies,
+    /// merged for a slow reader (see ``/NanoverCore/StateChangeStream``): call
     /// it before or after subscribing, nothing is missed.
     public func stateChanges() -> StateChangeStream {
         mirror.changes()
@@ -70,9 +71,9 @@ extension NanoverClient {
     /// server applied it, false if a key is locked by another client (and
     /// nothing changed).
     ///
-    /// Over gRPC a null value at the top level means removal, so setting a
-    /// key to ``NanoverValue/null`` removes it; integers travel as doubles
-    /// and binary data as base64 strings.
+    /// Over gRPC a null value at the top level means removal, so setting a key
+    /// to ``/NanoverCore/NanoverValue/null`` removes it; integers travel as
+    /// doubles and binary data as base64 strings.
     ///
     /// - Throws: `NanoverValueError` for a value that cannot go on the wire
     ///   (nothing is sent); `RPCError` if the call fails.

@@ -36,8 +36,12 @@ public final class NanoverClient: Sendable {
         /// reference client does. Give the same token to act as the same
         /// owner of locks across clients or runs.
         public var accessToken: String?
+        /// Where the client reports what it cannot say through a thrown
+        /// error, such as interactions it could not stop while closing.
         public var logger = Logger(label: "nanover.client")
 
+        /// The defaults: 64 MiB messages, no call deadline, a random access
+        /// token.
         public init() {}
     }
 
@@ -126,7 +130,8 @@ public final class NanoverClient: Sendable {
 
     /// Runs a command on the server with `arguments` overlaid on its defaults
     /// and returns its result (empty when it returns nothing). Numbers come
-    /// back as doubles: read an integer result with ``NanoverValue/intValue``.
+    /// back as doubles: read an integer result with
+    /// ``/NanoverCore/NanoverValue/intValue``.
     ///
     /// - Throws: `NanoverValueError` for arguments that cannot go on the wire
     ///   (nothing is sent); `RPCError` for a failed call, e.g.

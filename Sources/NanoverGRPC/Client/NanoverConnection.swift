@@ -14,7 +14,9 @@ public final class NanoverConnection: Sendable {
     /// The gRPC client: wrap any generated service client around it to call
     /// other services of the same server over this connection.
     public let grpcClient: GRPCClient<HTTP2ClientTransport.Posix>
+    /// The server's address, as given: an IP address or a host name.
     public let address: String
+    /// The server's port.
     public let port: Int
 
     private let running: Task<Void, any Error>
@@ -31,12 +33,17 @@ public final class NanoverConnection: Sendable {
     /// the background: nothing fails here when no server listens; the first
     /// call does, with `UNAVAILABLE`.
     ///
-    /// - Parameter eventLoop: a thread to carry this connection's I/O, for
-    ///   callers that run their own tasks on it too (see
-    ///   ``DedicatedEventLoop``); by default NIO's shared loops.
-    /// - Parameter flushCoalescing: how the transport batches writes before
-    ///   flushing them; nil, the default, flushes each message at once, as
-    ///   the server does (see ``NanoverServer/Configuration/flushCoalescing``).
+    /// - Parameters:
+    ///   - address: the server's IP address (IPv6 in brackets or not) or host
+    ///     name.
+    ///   - port: the server's port, by default NanoVer's 38801.
+    ///   - eventLoop: a thread to carry this connection's I/O, for callers
+    ///     that run their own tasks on it too (see ``DedicatedEventLoop``); by
+    ///     default NIO's shared loops.
+    ///   - flushCoalescing: how the transport batches writes before flushing
+    ///     them; nil, the default, flushes each message at once, as the
+    ///     server does (see ``NanoverServer/Configuration/flushCoalescing``).
+    /// - Throws: the transport's error for a target it cannot make.
     public static func insecure(
         address: String = "localhost",
         port: Int = NanoverServer.defaultPort,

@@ -22,15 +22,19 @@ import Synchronization
 public final class NanoverRecorder: Sendable {
     /// What a recording wrote, and why it ended.
     public struct Outcome: Sendable {
+        /// How many `GetFrameResponse` messages were written to the sink.
         public var frames = 0
+        /// How many `StateUpdate` messages were written to the sink.
         public var stateUpdates = 0
         /// The error that ended a stream (the server going away, say); nil
         /// when the recording was stopped or the server closed normally.
         public var streamError: (any Error)?
 
+        /// Nothing written yet, and no error.
         public init() {}
     }
 
+    /// Where the messages go, closed when the recording ends.
     public let sink: any ProtobufRecordingSink
 
     /// A recorder writing to `sink`.
@@ -41,7 +45,7 @@ public final class NanoverRecorder: Sendable {
     /// A recorder writing `PREFIX.traj` and `PREFIX.state`, both created
     /// (or emptied) now.
     ///
-    /// - Throws: ``RecordingError/io(path:operation:errno:)``.
+    /// - Throws: ``/NanoverCore/RecordingError/io(path:operation:errno:)``.
     public convenience init(prefix: String) throws(RecordingError) {
         self.init(sink: try ProtobufRecordingFiles(prefix: prefix))
     }
@@ -49,6 +53,10 @@ public final class NanoverRecorder: Sendable {
     /// Records until the calling task is cancelled or both streams end,
     /// then closes the sink.
     ///
+    /// - Parameter connection: the connection to the server to record; the
+    ///   recorder does not close it.
+    /// - Returns: how many messages of each kind were written, and the error
+    ///   that ended a stream, if one did.
     /// - Throws: what the sink throws when it cannot write.
     public func record(from connection: NanoverConnection) async throws -> Outcome {
         let clock = RecordingClock()

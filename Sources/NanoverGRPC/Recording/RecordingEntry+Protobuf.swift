@@ -8,9 +8,9 @@ import SwiftProtobuf
 extension RecordingEntry {
     /// The frame this `.traj` entry holds.
     ///
-    /// - Throws: `SwiftProtobuf.BinaryDecodingError` for bytes that are not
-    ///   a `GetFrameResponse`; ``NanoverValueError`` for a value nested too
-    ///   deeply.
+    /// - Throws: `SwiftProtobuf.BinaryDecodingError` for bytes that are not a
+    ///   `GetFrameResponse`; ``/NanoverCore/NanoverValueError`` for a value
+    ///   nested too deeply.
     public func recordedFrame() throws -> ReceivedFrame {
         let response = try Nanover_Protocol_Trajectory_GetFrameResponse(serializedBytes: message)
         return ReceivedFrame(index: response.frameIndex, frame: try Frame(protobuf: response.frame))

@@ -4,9 +4,10 @@ extension RecordingSummary {
     /// Reads the `.traj` or `.state` recording at `path`, its entries as
     /// gRPC messages.
     ///
-    /// - Throws: ``RecordingSummaryError/unknownKind(path:)`` for a name
-    ///   ending neither in `.traj` nor `.state`; ``RecordingError`` for a
-    ///   file that is not a readable recording.
+    /// - Throws: ``/NanoverCore/RecordingSummaryError/unknownKind(path:)`` for
+    ///   a name ending neither in `.traj` nor `.state`;
+    ///   ``/NanoverCore/RecordingError`` for a file that is not a readable
+    ///   recording.
     public init(path: String) throws {
         let decoder = ProtobufRecordingDecoder()
         if path.hasSuffix(".traj") {

@@ -13,6 +13,9 @@ import Synchronization
 /// ``stop()`` (or a graceful shutdown, run as a `Service`) writes what is
 /// pending and closes the sink, its files complete.
 public final class SessionRecorder: Service, Sendable {
+    /// Where the recording goes: ``ProtobufRecordingFiles``, a 2026
+    /// `.nanover.zip` writer, or any other sink; closed when the recording
+    /// ends.
     public let sink: any SessionRecordingSink
     private let frameSubscription: FrameSubscription
     private let stateSubscription: StateSubscription
@@ -33,7 +36,7 @@ public final class SessionRecorder: Service, Sendable {
     /// Creates (or empties) `PREFIX.traj` and `PREFIX.state` and starts
     /// following the session.
     ///
-    /// - Throws: ``RecordingError/io(path:operation:errno:)``.
+    /// - Throws: ``/NanoverCore/RecordingError/io(path:operation:errno:)``.
     public convenience init(session: NanoverSession, prefix: String) throws(RecordingError) {
         self.init(session: session, sink: try ProtobufRecordingFiles(prefix: prefix))
     }
@@ -46,8 +49,8 @@ public final class SessionRecorder: Service, Sendable {
     /// Writes until ``stop()``, the session closing, or a graceful
     /// shutdown; then closes the sink.
     ///
-    /// - Throws: ``RecordingError`` when a file cannot be written (the
-    ///   recording stops; what was written stays readable).
+    /// - Throws: ``/NanoverCore/RecordingError`` when a file cannot be written
+    ///   (the recording stops; what was written stays readable).
     public func run() async throws {
         try await withGracefulShutdownHandler {
             try await record()

@@ -22,10 +22,18 @@ extension NanoverServer {
 
     /// Registers a command that clients can list and run.
     ///
-    /// - Parameter mayBlock: false only for a handler that returns quickly
-    ///   and never blocks; it then runs on the server's own thread (see
-    ///   ``CommandRegistry/register(_:defaultArguments:mayBlock:handler:)``).
-    /// - Throws: ``CommandError/alreadyRegistered(name:)`` if the name is taken.
+    /// - Parameters:
+    ///   - name: the command's name, as clients call it, e.g.
+    ///     `multiuser/radially-orient-origins`.
+    ///   - defaultArguments: the arguments a call's own are laid over, and
+    ///     what clients list as the command's arguments.
+    ///   - mayBlock: false only for a handler that returns quickly and never
+    ///     blocks; it then runs on the server's own thread (see
+    ///     ``/NanoverCore/CommandRegistry/register(_:defaultArguments:mayBlock:label:icon:handler:)``).
+    ///   - handler: runs each call with the merged arguments and returns its
+    ///     result (nil for none); what it throws fails the call.
+    /// - Throws: ``/NanoverCore/CommandError/alreadyRegistered(name:)`` if the
+    ///   name is taken.
     public func registerCommand(
         _ name: String,
         defaultArguments: NanoverStruct = [:],
@@ -37,7 +45,8 @@ extension NanoverServer {
 
     /// Removes a command.
     ///
-    /// - Throws: ``CommandError/unknownCommand(name:)`` if there is none by that name.
+    /// - Throws: ``/NanoverCore/CommandError/unknownCommand(name:)`` if there
+    ///   is none by that name.
     public func unregisterCommand(_ name: String) throws(CommandError) {
         try commandRegistry.unregister(name)
     }
@@ -60,17 +69,18 @@ extension NanoverServer {
     /// Applies a change atomically with `token` (by default the server's
     /// "no token" identity).
     ///
-    /// - Throws: ``StateError/locked(keys:)`` when a key is locked by another
-    ///   token (nothing changes); ``StateError/closed`` once the session is
-    ///   closed; see ``StateEngine/update(_:token:)``.
+    /// - Throws: ``/NanoverCore/StateError/locked(keys:)`` when a key is locked
+    ///   by another token (nothing changes); ``/NanoverCore/StateError/closed``
+    ///   once the session is closed; see
+    ///   ``/NanoverCore/StateEngine/update(_:token:)``.
     public func updateState(_ change: StateChange, token: AccessToken = .none) throws(StateError) {
         try state.update(change, token: token)
     }
 
     /// Acquires, renews and releases locks with `token`, all or nothing.
     ///
-    /// - Throws: ``StateError/locked(keys:)`` when a key to acquire is held by
-    ///   another token (nothing changes).
+    /// - Throws: ``/NanoverCore/StateError/locked(keys:)`` when a key to
+    ///   acquire is held by another token (nothing changes).
     public func updateLocks(_ changes: [String: LockChange], token: AccessToken = .none) throws(StateError) {
         try state.updateLocks(changes, token: token)
     }

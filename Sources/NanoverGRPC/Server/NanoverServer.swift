@@ -6,8 +6,8 @@ import NIOPosix
 import NanoverCore
 import ServiceLifecycle
 
-/// A NanoVer hub's gRPC adapter: one gRPC server offering the Command,
-/// State and Trajectory services of a ``NanoverSession`` on one port.
+/// A NanoVer hub's gRPC adapter: one gRPC server offering the Command, State
+/// and Trajectory services of a ``/NanoverCore/NanoverSession`` on one port.
 ///
 /// ```swift
 /// let session = NanoverSession(clock: EventLoopClock())
@@ -68,6 +68,8 @@ public final class NanoverServer: Sendable {
         /// the transport's own default of 100 µs, a single client's round
         /// trip went from 0.59 ms to 0.81 ms on a 2-core machine).
         public var flushCoalescing: HTTP2ServerTransport.Config.Connection.FlushCoalescing? = nil
+        /// Where the server and its services log: listening, calls that
+        /// fail inside the server, the grace period running out.
         public var logger = Logger(label: "nanover.server")
         /// More gRPC services to serve on the same port and threads as ours
         /// (any that grpc-swift can register, such as generated ones). One
@@ -86,6 +88,9 @@ public final class NanoverServer: Sendable {
         /// server removes nothing.
         public var removesDepartedUsers = false
 
+        /// The defaults: 4 MiB requests, 10,000 streams a connection, a
+        /// grace period of one second, ``defaultThreads`` threads, flushes
+        /// at once, no added services, departed users' keys kept.
         public init() {}
     }
 
@@ -132,6 +137,8 @@ public final class NanoverServer: Sendable {
     ///   - address: an IP address (`[::]` or `0.0.0.0` for every interface)
     ///     or a host name such as `localhost`.
     ///   - port: the port; 0 lets the operating system choose (read ``port``).
+    ///   - configuration: the server's settings, those of the session it makes
+    ///     included (``Configuration/clock``, ``Configuration/stateLimits``).
     /// - Throws: ``NanoverServerError/portInUse(address:port:)`` when the port
     ///   is taken, or another ``NanoverServerError``.
     public static func start(
@@ -152,6 +159,15 @@ public final class NanoverServer: Sendable {
     /// Closing the server ends its own streams and leaves the session open
     /// for its owner to close.
     ///
+    /// - Parameters:
+    ///   - session: the session to serve; any number of servers, of either
+    ///     protocol, may serve one session.
+    ///   - address: an IP address (`[::]` or `0.0.0.0` for every interface)
+    ///     or a host name such as `localhost`.
+    ///   - port: the port; 0 lets the operating system choose (read ``port``).
+    ///   - configuration: the server's settings; its ``Configuration/clock``
+    ///     and ``Configuration/stateLimits`` are not used, the session
+    ///     having its own.
     /// - Throws: ``NanoverServerError/portInUse(address:port:)`` when the port
     ///   is taken, or another ``NanoverServerError``.
     public static func start(
@@ -293,6 +309,18 @@ public final class NanoverServer: Sendable {
 
 /// Runs `body` with a started server and closes it afterwards, whether
 /// `body` returns or throws.
+///
+/// The server makes a session of its own (see
+/// ``NanoverServer/start(address:port:configuration:)``), closed with it.
+///
+/// - Parameters:
+///   - address: the address to listen on, every interface by default.
+///   - port: the port; 0 lets the operating system choose.
+///   - configuration: the server's settings.
+///   - body: what to do while the server runs.
+/// - Returns: what `body` returns.
+/// - Throws: ``NanoverServerError`` when the server cannot start, or what
+///   `body` throws.
 public func withNanoverServer<Result: Sendable>(
     address: String = NanoverServer.defaultAddress,
     port: Int = NanoverServer.defaultPort,

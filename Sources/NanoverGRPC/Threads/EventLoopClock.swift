@@ -10,10 +10,11 @@ import NanoverCore
 /// then has to come back to the loop. On a small machine, with a hundred
 /// paced subscribers, that round trip cost about a tenth of the server's
 /// CPU; the loop's own timer costs a heap entry. Off an event loop this is
-/// ``SystemClock``.
+/// ``/NanoverCore/SystemClock``.
 public struct EventLoopClock: MonotonicClock {
     private let system = SystemClock()
 
+    /// The clock; it keeps no state, so any number may be made.
     public init() {}
 
     public var now: Duration { system.now }

@@ -10,8 +10,8 @@ extension Frame {
     /// The frame a `FrameData` holds. An array with no kind set carries
     /// nothing and is left out.
     ///
-    /// - Throws: ``NanoverValueError/nestedTooDeeply(limit:)`` for a value
-    ///   nested past the session's limit.
+    /// - Throws: ``/NanoverCore/NanoverValueError/nestedTooDeeply(limit:)`` for
+    ///   a value nested past the session's limit.
     public init(protobuf data: Nanover_Protocol_Trajectory_FrameData) throws(NanoverValueError) {
         var values = [String: NanoverValue](minimumCapacity: data.values.count)
         for (key, value) in data.values {
@@ -26,7 +26,7 @@ extension Frame {
 
     /// This frame as a `FrameData`.
     ///
-    /// - Throws: ``NanoverValueError/nestedTooDeeply(limit:)``.
+    /// - Throws: ``/NanoverCore/NanoverValueError/nestedTooDeeply(limit:)``.
     public func protobufFrameData() throws(NanoverValueError) -> Nanover_Protocol_Trajectory_FrameData {
         var data = Nanover_Protocol_Trajectory_FrameData()
         for (key, value) in values {

@@ -5,9 +5,9 @@ import Foundation
 /// The gRPC protocol's form of values: `google.protobuf.Value`.
 ///
 /// A `Value` holds less than a session value, so writing maps:
-/// - integers (``NanoverValue/int(_:)``, ``NanoverValue/uint(_:)``) become
-///   numbers, doubles, as NanoVer's gRPC peers expect (magnitudes above 2^53
-///   are rounded);
+/// - integers (``/NanoverCore/NanoverValue/int(_:)``,
+///   ``/NanoverCore/NanoverValue/uint(_:)``) become numbers, doubles, as
+///   NanoVer's gRPC peers expect (magnitudes above 2^53 are rounded);
 /// - binary data becomes a string of its bytes in base64 (standard alphabet,
 ///   padded), as protobuf's JSON mapping writes bytes;
 /// - nil becomes the protobuf null; a stored nil at the top level of the
@@ -18,15 +18,15 @@ extension NanoverValue {
     /// The value a protobuf `Value` holds. A `Value` with no kind set reads as
     /// null, as the reference runtimes read it.
     ///
-    /// - Throws: ``NanoverValueError/nestedTooDeeply(limit:)`` past
-    ///   ``NanoverValue/maximumNestingDepth``.
+    /// - Throws: ``/NanoverCore/NanoverValueError/nestedTooDeeply(limit:)``
+    ///   past ``/NanoverCore/NanoverValue/maximumNestingDepth``.
     public init(protobuf proto: Google_Protobuf_Value) throws(NanoverValueError) {
         self = try NanoverValue.converting(proto, depth: 0)
     }
 
     /// This value as a protobuf `Value`.
     ///
-    /// - Throws: ``NanoverValueError/nestedTooDeeply(limit:)``.
+    /// - Throws: ``/NanoverCore/NanoverValueError/nestedTooDeeply(limit:)``.
     public func protobufValue() throws(NanoverValueError) -> Google_Protobuf_Value {
         try validate()
         return unsafeProtobufValue()
@@ -103,14 +103,14 @@ extension NanoverValue {
 extension Dictionary where Key == String, Value == NanoverValue {
     /// The fields of a protobuf `Struct`.
     ///
-    /// - Throws: ``NanoverValueError/nestedTooDeeply(limit:)``.
+    /// - Throws: ``/NanoverCore/NanoverValueError/nestedTooDeeply(limit:)``.
     public init(protobuf proto: Google_Protobuf_Struct) throws(NanoverValueError) {
         self = try NanoverValue.converting(proto.fields, depth: 1)
     }
 
     /// This struct as a protobuf `Struct`.
     ///
-    /// - Throws: ``NanoverValueError/nestedTooDeeply(limit:)``.
+    /// - Throws: ``/NanoverCore/NanoverValueError/nestedTooDeeply(limit:)``.
     public func protobufStruct() throws(NanoverValueError) -> Google_Protobuf_Struct {
         try validate()
         return Google_Protobuf_Struct(fields: mapValues { $0.unsafeProtobufValue() })

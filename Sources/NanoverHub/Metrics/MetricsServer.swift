@@ -22,9 +22,20 @@ public final class MetricsServer: Sendable {
 
     /// Listens on `address` (bracketed IPv6 literals allowed) and `port`.
     ///
+    /// The library counts through swift-metrics and never picks a backend:
+    /// `metrics` returns whatever the program bootstrapped renders
+    /// (`nanover-server` uses swift-prometheus's registry, after a
+    /// ``HubGauges/sample(session:server:webSocket:)``).
+    ///
     /// - Parameters:
-    ///   - metrics: the Prometheus text of the metrics, made for each scrape.
+    ///   - address: the address to listen on, e.g. the hub's own.
+    ///   - port: the port; 0 lets the operating system choose (read
+    ///     ``port``).
     ///   - health: the hub's health, read for each `/health` request.
+    ///   - logger: where requests that fail are said, at debug level.
+    ///   - metrics: the Prometheus text of the metrics, made for each scrape.
+    /// - Returns: the server, listening.
+    /// - Throws: the system's error when the address cannot be bound.
     public static func start(
         address: String, port: Int, health: HubHealth, logger: Logger,
         metrics: @escaping @Sendable () -> [UInt8]
@@ -118,6 +129,7 @@ public final class MetricsServer: Sendable {
 public final class HubHealth: Sendable {
     private let shuttingDown = Atomic<Bool>(false)
 
+    /// A hub's health, serving until told otherwise.
     public init() {}
 
     /// True until ``beginShuttingDown()``.

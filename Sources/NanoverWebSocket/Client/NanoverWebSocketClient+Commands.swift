@@ -6,7 +6,7 @@ extension NanoverWebSocketClient {
 
     /// Runs a command on the server with `arguments` overlaid on its
     /// defaults, and returns its result as the server sent it
-    /// (``NanoverValue/null`` for none; our hub sends a struct or nil).
+    /// (``/NanoverCore/NanoverValue/null`` for none; our hub sends a struct or nil).
     /// Requests are numbered from this client's own counter, and the reply
     /// is the one echoing the number.
     ///
@@ -87,7 +87,7 @@ extension NanoverWebSocketClient {
     /// The protocol has no reply to a registration: a server that already
     /// has a command of that name keeps its own, saying nothing.
     ///
-    /// - Throws: ``CommandError/alreadyRegistered(name:)`` for a name this
+    /// - Throws: ``/NanoverCore/CommandError/alreadyRegistered(name:)`` for a name this
     ///   client has registered; ``NanoverWebSocketClientError`` if the
     ///   client is closed or the connection has ended.
     public func registerCommand(

@@ -15,7 +15,7 @@ extension NanoverWebSocketClient {
 
     /// Replaces the interaction of `key`, one this client started.
     ///
-    /// - Throws: ``InteractionError/unknown(key:)`` for a key this client
+    /// - Throws: ``/NanoverCore/InteractionError/unknown(key:)`` for a key this client
     ///   did not start or has stopped; ``NanoverWebSocketClientError``.
     public func updateInteraction(_ key: String, to interaction: ParticleInteraction) async throws {
         try await ownInteractions.update(key, to: interaction, apply: sent)
@@ -24,7 +24,7 @@ extension NanoverWebSocketClient {
     /// Stops the interaction of `key`, one this client started: removes
     /// its key.
     ///
-    /// - Throws: ``InteractionError/unknown(key:)``;
+    /// - Throws: ``/NanoverCore/InteractionError/unknown(key:)``;
     ///   ``NanoverWebSocketClientError``.
     public func stopInteraction(_ key: String) async throws {
         try await ownInteractions.stop(key, apply: sent)

@@ -16,7 +16,7 @@ extension NanoverWebSocketClient {
     }
 
     /// The mirror's content now, as one change, then every change the
-    /// server sends, merged for a slow reader (see ``StateChangeStream``).
+    /// server sends, merged for a slow reader (see ``/NanoverCore/StateChangeStream``).
     /// It finishes when the client closes or the server closes normally,
     /// and throws the error when the connection fails.
     public func stateChanges() -> StateChangeStream {
@@ -66,7 +66,7 @@ extension NanoverWebSocketClient {
     /// server applies it whole (or, on our hub, refuses it whole when a key
     /// is locked over gRPC) and sends it back to everyone, this client
     /// included, so the mirror shows it once applied. A key set to
-    /// ``NanoverValue/null`` stores nil; it is not removed.
+    /// ``/NanoverCore/NanoverValue/null`` stores nil; it is not removed.
     ///
     /// - Throws: `NanoverValueError` for a value nested too deeply (nothing
     ///   is sent); ``NanoverWebSocketClientError`` if the client is closed

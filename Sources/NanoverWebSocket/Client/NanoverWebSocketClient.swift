@@ -10,14 +10,7 @@ import Synchronization
 /// mirror of the shared state (the server sends the whole state first,
 /// then changes), changes the state, runs commands and registers commands
 /// that run here, follows and publishes frames, and pulls on particles.
-///
-/// ```swift
-/// let client = try await NanoverWebSocketClient.connect(to: "ws://127.0.0.1:38802")
-/// try await client.setState("hello", to: ["a": 1])
-/// for try await change in client.stateChanges() { print(change.updates) }
-/// print(try await client.runCommand("commands/list"))
-/// await client.close()
-/// ```
+/// <doc:The2026Client> shows each in use.
 ///
 /// There are no locks in the 2026 protocol and no reply to a state change:
 /// the server applies a change whole (our hub refuses one touching a key
@@ -45,8 +38,12 @@ public final class NanoverWebSocketClient: Sendable {
         public var callTimeout: Duration?
         /// How long ``close()`` waits for the server to answer its close.
         public var closeTimeout: Duration = .seconds(2)
+        /// Where the connection's unexpected end (a warning) and the
+        /// client's lesser troubles (debug) are logged.
         public var logger = Logger(label: "nanover.websocket.client")
 
+        /// The defaults: 128 MiB messages, 10 s to connect, no call
+        /// deadline, 2 s for the server to answer a close.
         public init() {}
     }
 
@@ -87,6 +84,13 @@ public final class NanoverWebSocketClient: Sendable {
     /// Connects to the 2026 server at `url` (`ws://HOST:PORT`) and starts
     /// receiving: the mirror fills as the server sends the whole state.
     ///
+    /// - Parameters:
+    ///   - url: `ws://HOST:PORT`: our hub's WebSocket port or a 2026 Python
+    ///     server; an IPv6 host is bracketed, `ws://[::1]:38802`.
+    ///   - configuration: Limits and deadlines.
+    ///   - eventLoopGroup: The threads that carry the connection's I/O.
+    /// - Returns: A client whose connection is open; the first state
+    ///   message may still be on its way (``fetchState()`` waits for it).
     /// - Throws: ``NanoverWebSocketClientError/badURL(_:reason:)``,
     ///   ``NanoverWebSocketClientError/cannotConnect(_:reason:)`` (refused,
     ///   no such host, no answer in time) or

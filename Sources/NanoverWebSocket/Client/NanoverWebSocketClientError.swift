@@ -23,6 +23,8 @@ public enum NanoverWebSocketClientError: Error, Equatable, Sendable, CustomStrin
     /// No reply within the configured time.
     case timedOut(String)
 
+    /// The error in words, with the URL, code or command it concerns: what
+    /// `nanover --url` prints.
     public var description: String {
         switch self {
         case .badURL(let url, let reason): return "bad NanoVer 2026 URL \"\(url)\": \(reason)"

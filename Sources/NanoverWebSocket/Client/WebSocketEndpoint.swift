@@ -2,8 +2,15 @@ import Foundation
 import NanoverCore
 
 /// Where a 2026 server listens, read from a `ws://HOST:PORT` URL.
+///
+/// Only plain `ws` is accepted (no TLS), with an explicit port: 2026
+/// servers have no standard port to fall back on (ours listens on
+/// ``NanoverWebSocketServer/defaultPort``, 38802; the reference on 38801).
 public struct WebSocketEndpoint: Sendable, Hashable, CustomStringConvertible {
+    /// The host: a name or an IP address, an IPv6 literal without its
+    /// brackets.
     public let host: String
+    /// The TCP port, from 1 to 65535.
     public let port: Int
     /// The path asked for in the upgrade request: `/` unless the URL gives
     /// one (2026 servers serve one endpoint, without a path).

@@ -3,20 +3,18 @@ import NanoverMessagePack
 
 /// A NanoVer 2026 recording (`.nanover.zip`) opened for reading: its index
 /// read and checked (every entry inside `messages.msgpack`), its messages
-/// left in the file and read one at a time.
-///
-/// ```swift
-/// let recording = try MessageRecording(path: "session.nanover.zip")
-/// for position in recording.entries.indices {
-///     let message = try recording.message(at: position)   // MessagePack bytes
-/// }
-/// ```
+/// left in the file and read one at a time: ``message(at:)`` gives the
+/// bytes of one, which ``IncomingMessage/init(bytes:readingCommands:)``
+/// reads (see <doc:ServingNanoVer2026>).
 ///
 /// The index is read whole (about 60 bytes an entry in the file, 40 held);
 /// `messages.msgpack` is checked against its CRC-32 only by ``verify()``,
 /// which reads it through.
 public struct MessageRecording: Sendable {
+    /// The file read, or `(in memory)`, for errors and summaries.
     public let path: String
+    /// The index: one entry per message, in file order (which is time
+    /// order in every recording we write).
     public let entries: [MessageRecordingEntry]
     /// The size of `messages.msgpack`.
     public let messagesSize: UInt64
@@ -25,20 +23,23 @@ public struct MessageRecording: Sendable {
 
     /// Opens the recording at `path`.
     ///
-    /// - Throws: ``RecordingError``: ``RecordingError/io(path:operation:errno:)``,
-    ///   ``RecordingError/notAZip``, ``RecordingError/unfinishedZip`` (a
+    /// - Throws: ``/NanoverCore/RecordingError``: ``/NanoverCore/RecordingError/io(path:operation:errno:)``,
+    ///   ``/NanoverCore/RecordingError/notAZip``, ``/NanoverCore/RecordingError/unfinishedZip`` (a
     ///   recording cut short: ``MessageRecordingWriter/repair(path:)``
-    ///   finishes it), ``RecordingError/badZip(_:)``,
-    ///   ``RecordingError/missingMember(_:)``,
-    ///   ``RecordingError/compressedMember(name:method:)``,
-    ///   ``RecordingError/checksumMismatch(member:)`` (the index),
-    ///   ``RecordingError/badIndex(_:)``,
-    ///   ``RecordingError/indexEntryPastEnd(entry:offset:length:size:)``.
+    ///   finishes it), ``/NanoverCore/RecordingError/badZip(_:)``,
+    ///   ``/NanoverCore/RecordingError/missingMember(_:)``,
+    ///   ``/NanoverCore/RecordingError/compressedMember(name:method:)``,
+    ///   ``/NanoverCore/RecordingError/checksumMismatch(member:)`` (the index),
+    ///   ``/NanoverCore/RecordingError/badIndex(_:)``,
+    ///   ``/NanoverCore/RecordingError/indexEntryPastEnd(entry:offset:length:size:)``.
     public init(path: String) throws(RecordingError) {
         try self.init(source: RecordingFile(path: path), path: path)
     }
 
     /// Reads a recording held in memory.
+    ///
+    /// - Throws: what ``init(path:)`` throws, but for input and output
+    ///   errors, which bytes in memory cannot have.
     public init(bytes: [UInt8]) throws(RecordingError) {
         try self.init(source: RecordingBytes(bytes: bytes), path: "(in memory)")
     }
@@ -60,10 +61,14 @@ public struct MessageRecording: Sendable {
         entries.lazy.map(\.timestamp).max() ?? 0
     }
 
-    /// The MessagePack bytes of the message at `position`.
+    /// The MessagePack bytes of the message at `position`: what a 2026
+    /// client received (``IncomingMessage/init(bytes:readingCommands:)``
+    /// reads them).
     ///
-    /// - Throws: ``RecordingError/io(path:operation:errno:)``;
-    ///   ``RecordingError/badZip(_:)`` for a file that shrank.
+    /// - Parameter position: An index into ``entries``.
+    /// - Returns: The message's bytes.
+    /// - Throws: ``/NanoverCore/RecordingError/io(path:operation:errno:)``;
+    ///   ``/NanoverCore/RecordingError/badZip(_:)`` for a file that shrank.
     public func message(at position: Int) throws(RecordingError) -> [UInt8] {
         let entry = entries[position]
         let bytes = try archive.source.bytes(Int(entry.length), at: messages.dataOffset + entry.offset)
@@ -73,7 +78,7 @@ public struct MessageRecording: Sendable {
 
     /// Reads `messages.msgpack` through and checks it against its CRC-32.
     ///
-    /// - Throws: ``RecordingError/checksumMismatch(member:)``.
+    /// - Throws: ``/NanoverCore/RecordingError/checksumMismatch(member:)``.
     public func verify() throws(RecordingError) {
         try archive.verify(messages)
     }

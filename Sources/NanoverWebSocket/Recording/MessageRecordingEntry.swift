@@ -9,12 +9,15 @@ import NanoverMessagePack
 /// (frames only), "timestamp": microseconds since the recording
 /// started}}`), as the reference writes it.
 public enum MessageRecordingFormat {
+    /// The member holding the messages, one after another.
     public static let messagesMember = "messages.msgpack"
+    /// The member holding the index, one entry per message.
     public static let indexMember = "index.msgpack"
     /// The file name ending: recordings are chosen by it.
     public static let fileExtension = PlaybackRecording.messagesExtension
 
-    /// Whether `path` names a 2026 recording.
+    /// Whether `path` names a 2026 recording: it ends with
+    /// ``fileExtension``; any other path is a `.traj`/`.state` recording.
     public static func names(_ path: String) -> Bool {
         path.hasSuffix(fileExtension)
     }
@@ -25,6 +28,7 @@ public enum MessageRecordingFormat {
 public struct MessageRecordingEntry: Sendable, Hashable {
     /// Bytes from the start of `messages.msgpack`.
     public var offset: UInt64
+    /// The message's size in bytes.
     public var length: UInt64
     /// Microseconds since the recording started.
     public var timestamp: UInt64
@@ -34,6 +38,14 @@ public struct MessageRecordingEntry: Sendable, Hashable {
     /// The frame's `frame.index`, for a frame message.
     public var frameIndex: UInt32?
 
+    /// An entry of these fields.
+    ///
+    /// - Parameters:
+    ///   - offset: Where the message starts in `messages.msgpack`.
+    ///   - length: Its size in bytes.
+    ///   - timestamp: Microseconds since the recording started.
+    ///   - types: Its top-level keys; nil when not known.
+    ///   - frameIndex: The frame's index, for a frame message.
     public init(offset: UInt64, length: UInt64, timestamp: UInt64, types: [String]?, frameIndex: UInt32? = nil) {
         self.offset = offset
         self.length = length
@@ -64,7 +76,7 @@ public struct MessageRecordingEntry: Sendable, Hashable {
     /// The entry an index map holds. Keys the format does not name are
     /// ignored.
     ///
-    /// - Throws: ``RecordingError/badIndex(_:)`` saying what is wrong with
+    /// - Throws: ``/NanoverCore/RecordingError/badIndex(_:)`` saying what is wrong with
     ///   entry `number`.
     init(_ value: MessagePackValue, number: Int) throws(RecordingError) {
         func bad(_ reason: String) -> RecordingError {

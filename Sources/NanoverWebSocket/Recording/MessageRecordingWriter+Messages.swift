@@ -25,6 +25,8 @@ extension MessageRecordingWriter: SessionRecordingSink {
         }
     }
 
+    /// Appends a state subscription's update as the state message its 2026
+    /// subscribers are sent, built from the same shared entry encodings.
     public func append(_ update: SubscriptionUpdate, at timestamp: UInt64) throws(RecordingError) {
         try append(OutgoingMessage.state(update), types: ["state"], at: timestamp)
     }

@@ -13,6 +13,7 @@ extension MessageRecordingWriter {
         /// Bytes at the end of the journal that were not a whole entry.
         public var droppedJournalBytes: UInt64 = 0
 
+        /// A report of these figures, for tests that compare one.
         public init(wasFinished: Bool = false, entries: Int = 0, droppedMessageBytes: UInt64 = 0, droppedJournalBytes: UInt64 = 0) {
             self.wasFinished = wasFinished
             self.entries = entries
@@ -27,9 +28,9 @@ extension MessageRecordingWriter {
     /// `index.msgpack`, the central directory is written, and the journal
     /// is removed. A finished recording is left as it is.
     ///
-    /// - Throws: ``RecordingError``: for a file that is neither a finished
+    /// - Throws: ``/NanoverCore/RecordingError``: for a file that is neither a finished
     ///   recording nor one this writer began, or a missing journal
-    ///   (``RecordingError/io(path:operation:errno:)`` naming it).
+    ///   (``/NanoverCore/RecordingError/io(path:operation:errno:)`` naming it).
     public static func repair(path: String) throws(RecordingError) -> Repair {
         let file = try OutputFile(updating: path)
         defer { file.close() }

@@ -17,7 +17,7 @@ import Synchronization
 /// the journal.
 ///
 /// A writer stopped before closing (a crash, SIGKILL) leaves a file that
-/// no zip reader opens (``RecordingError/unfinishedZip``) and the journal,
+/// no zip reader opens (``/NanoverCore/RecordingError/unfinishedZip``) and the journal,
 /// which holds every entry written up to the moment (an entry goes to the
 /// journal only after its message is in the file):
 /// ``repair(path:)`` finishes the file from the two, up to the last whole
@@ -27,6 +27,7 @@ import Synchronization
 /// calls reach it, and their timestamps never go back in that order (one
 /// stamped earlier than the message before it takes that one's time).
 public final class MessageRecordingWriter: Sendable {
+    /// The recording's file; its journal is ``journalPath(for:)``.
     public let path: String
     private struct Open {
         var zip: StoredZipWriter
@@ -50,7 +51,7 @@ public final class MessageRecordingWriter: Sendable {
 
     /// Creates (or empties) the file at `path` and its journal.
     ///
-    /// - Throws: ``RecordingError/io(path:operation:errno:)``.
+    /// - Throws: ``/NanoverCore/RecordingError/io(path:operation:errno:)``.
     public convenience init(path: String) throws(RecordingError) {
         try self.init(path: path, zip64Limit: nil)
     }
@@ -80,7 +81,7 @@ public final class MessageRecordingWriter: Sendable {
     /// Appends one message, its index entry saying `types` (its top-level
     /// keys) and, for a frame, `frameIndex`.
     ///
-    /// - Throws: ``RecordingError/io(path:operation:errno:)``, also once
+    /// - Throws: ``/NanoverCore/RecordingError/io(path:operation:errno:)``, also once
     ///   closed.
     public func append(_ message: [UInt8], types: [String], frameIndex: UInt32? = nil, at timestamp: UInt64) throws(RecordingError) {
         try state.withLock { (open) throws(RecordingError) in
@@ -160,7 +161,7 @@ public final class MessageRecordingWriter: Sendable {
     /// Finishes the zip (the index from the journal, the central directory)
     /// and removes the journal. Idempotent.
     ///
-    /// - Throws: ``RecordingError/io(path:operation:errno:)``: the file is
+    /// - Throws: ``/NanoverCore/RecordingError/io(path:operation:errno:)``: the file is
     ///   then unfinished and the journal kept, for ``repair(path:)``.
     public func close() throws(RecordingError) {
         try state.withLock { (open) throws(RecordingError) in

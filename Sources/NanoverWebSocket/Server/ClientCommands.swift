@@ -31,7 +31,7 @@ final class ClientCommands: Sendable {
 
     /// Registers `name` to run on this client.
     ///
-    /// - Throws: ``CommandError`` when the name is taken or the defaults
+    /// - Throws: ``/NanoverCore/CommandError`` when the name is taken or the defaults
     ///   cannot be held.
     func register(_ name: String, defaultArguments: NanoverStruct, label: String?, icon: String?) throws(CommandError) {
         // Quick: it only sends a request and awaits the reply, so it need
@@ -79,13 +79,17 @@ final class ClientCommands: Sendable {
     }
 }
 
-/// Why a command registered by a 2026 client did not run.
+/// Why a command registered by a 2026 client did not run: the error
+/// ``/NanoverCore/CommandRegistry/run(_:arguments:)`` throws for such a
+/// command, whose text reaches the caller, over either protocol, as the
+/// command's failure.
 public enum ClientCommandError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The client that registered it has left.
     case clientLeft
-    /// The client answered with an exception.
+    /// The client answered with an exception: its text.
     case failed(String)
 
+    /// The error in words: for ``failed(_:)``, the client's own text.
     public var description: String {
         switch self {
         case .clientLeft: return "the client that registered this command has left"

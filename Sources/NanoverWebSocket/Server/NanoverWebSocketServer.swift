@@ -22,6 +22,12 @@ import Synchronization
 /// connection ends, the keys of the user it named are removed; writing
 /// `scene` also writes `transform.simulation`. A command a client registers
 /// runs on it, whoever calls it, until it leaves.
+///
+/// It serves a ``/NanoverCore/NanoverSession`` that any number of other
+/// adapters may serve at once: start a gRPC server (`NanoverServer`, in
+/// `NanoverGRPC`) over the same session and clients of both protocols
+/// share one state, one command registry and one frame publisher. See
+/// <doc:ServingNanoVer2026>.
 public final class NanoverWebSocketServer: Sendable {
     /// Our hub's WebSocket port: the 2026 default, 38801, is our gRPC port,
     /// so the WebSocket side takes the next one (discovery advertises it as
@@ -34,6 +40,8 @@ public final class NanoverWebSocketServer: Sendable {
         public var maxMessageBytes = 128 * 1024 * 1024
         /// The minimum spacing of state and frame messages to a connection.
         public var interval: Duration = .seconds(1.0 / 30.0)
+        /// Where connections' endings and refused messages are logged, at
+        /// debug level.
         public var logger = Logger(label: "nanover.websocket")
         /// The threads that carry the connections' I/O.
         public var eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
@@ -43,9 +51,13 @@ public final class NanoverWebSocketServer: Sendable {
         /// calls do. Nil leaves them to Swift's pool.
         public var executorForLoop: (@Sendable (any EventLoop) -> (any TaskExecutor)?)?
 
+        /// The defaults: 128 MiB messages, at most 30 state and frame
+        /// messages a second to each connection, swift-nio's shared threads,
+        /// connections' tasks on Swift's pool.
         public init() {}
     }
 
+    /// The session served; the server does not close it.
     public let session: NanoverSession
     /// The port it listens on (the real one when asked for 0).
     public let port: Int
@@ -63,7 +75,17 @@ public final class NanoverWebSocketServer: Sendable {
     /// name; `[::]` for every interface) and `port` (0 for a free one) and
     /// serves `session` until ``close()``.
     ///
-    /// - Throws: ``WebSocketServerError``.
+    /// - Parameters:
+    ///   - session: The session to serve; other servers may serve it too.
+    ///   - address: Where to listen: an IP address (IPv6 bracketed or not),
+    ///     a host name, or `[::]` for every interface.
+    ///   - port: The TCP port; 0 lets the system choose (read ``port``).
+    ///   - configuration: Message size limit, pacing, threads, logging.
+    /// - Returns: The server, accepting connections.
+    /// - Throws: ``WebSocketServerError/portInUse(address:port:)`` when
+    ///   another socket holds the port,
+    ///   ``WebSocketServerError/couldNotListen(address:port:reason:)``
+    ///   otherwise.
     public static func start(
         serving session: NanoverSession, address: String, port: Int, configuration: Configuration = Configuration()
     ) async throws -> NanoverWebSocketServer {
@@ -173,6 +195,7 @@ public enum WebSocketServerError: Error, Sendable, CustomStringConvertible {
     /// Listening failed for another reason.
     case couldNotListen(address: String, port: Int, reason: String)
 
+    /// The error in words, naming the address and port.
     public var description: String {
         switch self {
         case .portInUse(let address, let port): "WebSocket port \(port) on \(address) is already in use"

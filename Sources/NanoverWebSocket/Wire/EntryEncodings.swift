@@ -6,12 +6,21 @@ import NanoverMessagePack
 /// connections are sent it: the MessagePack of its key and value for the
 /// `updates` map, or of its key alone for the `removals` list.
 public enum MessagePackStateEntry: StateEntryEncoding {
+    /// One entry's bytes, ready to be copied into a state message.
     public struct Encoded: Sendable {
         /// Whether the entry is a removal (a stored nil is an update).
         public let isRemoval: Bool
+        /// The MessagePack of the key then the value, for an update; of the
+        /// key alone, for a removal.
         public let bytes: [UInt8]
     }
 
+    /// Encodes one entry of a change.
+    ///
+    /// - Parameters:
+    ///   - key: The state key.
+    ///   - value: Its new value; nil for a removal.
+    /// - Returns: The entry's bytes and whether it is a removal.
     public static func encode(key: String, value: NanoverValue?) -> Encoded {
         var bytes: [UInt8] = []
         MessagePackWriter.write(.string(key), into: &bytes)
@@ -25,6 +34,13 @@ public enum MessagePackStateEntry: StateEntryEncoding {
 /// A published frame as a 2026 frame message, made once per frame however
 /// many connections are sent it.
 public enum MessagePackFrameMessage: FrameEncoding {
+    /// The bytes of the frame message `{"frame": {...}}` of `frame` with
+    /// `index` (see ``OutgoingMessage/frame(index:_:)``).
+    ///
+    /// - Parameters:
+    ///   - index: The frame's index, sent as `frame.index`.
+    ///   - frame: The frame.
+    /// - Returns: The whole message.
     public static func encode(index: UInt32, frame: Frame) -> [UInt8] {
         OutgoingMessage.frame(index: index, frame)
     }

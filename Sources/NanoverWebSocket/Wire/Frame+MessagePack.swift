@@ -33,6 +33,11 @@ extension Frame {
     /// Arrays that do not fit their packed kind (an element number over
     /// 255, a fractional bond order) travel as plain arrays of numbers,
     /// which 2026 readers accept.
+    ///
+    /// - Parameter index: The frame's index, written first as
+    ///   `frame.index`.
+    /// - Returns: The map's entries: `frame.index`, then the values, then
+    ///   the arrays, each sorted by key.
     public func messagePackFields(index: UInt32) -> [(MessagePackValue, MessagePackValue)] {
         var fields: [(MessagePackValue, MessagePackValue)] = [(.string(PackedFrameKeys.frameIndex), .uint(UInt64(index)))]
         for (key, value) in values.sorted(by: { $0.key < $1.key }) {
@@ -86,6 +91,8 @@ extension Frame {
     /// the standard name keys become string arrays; `frame.index` is taken
     /// out of the frame.
     ///
+    /// - Parameter fields: The entries of the message's `frame` map.
+    /// - Returns: The frame and its index.
     /// - Throws: ``FrameMessageError``.
     public static func fromMessagePack(_ fields: [(MessagePackValue, MessagePackValue)]) throws(FrameMessageError) -> ReceivedFrame {
         var frame = Frame()
@@ -204,6 +211,7 @@ public enum FrameMessageError: Error, Equatable, Sendable, CustomStringConvertib
     /// A plain value the session cannot hold.
     case badValue(key: String, MessagePackMappingError)
 
+    /// The error in words, naming the key.
     public var description: String {
         switch self {
         case .missingIndex: return "a frame needs frame.index, a whole number from 0"

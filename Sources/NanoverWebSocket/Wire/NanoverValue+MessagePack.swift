@@ -24,13 +24,13 @@ extension NanoverValue {
     }
 
     /// The value a MessagePack value holds. Integers up to `Int64.max` are
-    /// ``NanoverValue/int(_:)``, larger ones ``NanoverValue/uint(_:)``;
+    /// ``/NanoverCore/NanoverValue/int(_:)``, larger ones ``/NanoverCore/NanoverValue/uint(_:)``;
     /// 32-bit floats widen to doubles; of two map entries with one key, the
     /// later wins.
     ///
     /// - Throws: ``MessagePackMappingError`` for a map key that is not a
     ///   string, an extension type, or nesting past
-    ///   ``NanoverValue/maximumNestingDepth``.
+    ///   ``/NanoverCore/NanoverValue/maximumNestingDepth``.
     public init(messagePack value: MessagePackValue) throws(MessagePackMappingError) {
         try self.init(messagePack: value, depth: 0)
     }
@@ -87,6 +87,7 @@ public enum MessagePackMappingError: Error, Equatable, Sendable, CustomStringCon
     /// Lists and structs nested past the session's limit.
     case nestedTooDeeply(limit: Int)
 
+    /// The error in words.
     public var description: String {
         switch self {
         case .nonStringKey(let key): return "a map key is not a string: \(key)"

@@ -5,12 +5,22 @@ import NanoverMessagePack
 /// type, which may carry several, handled in the order state, command,
 /// frame. Unknown top-level keys are ignored.
 public struct IncomingMessage: Sendable {
+    /// The state change the message carries (`state`: `updates` and
+    /// `removals`, either may be missing); nil when it carries none.
     public var state: StateChange?
     /// Commands, in order: one for the single-map form, several for the
     /// older list form.
     public var commands: [CommandMessage] = []
+    /// The frame the message carries, with its `frame.index` taken out of
+    /// the frame's values; nil when it carries none.
     public var frame: ReceivedFrame?
 
+    /// A message of these parts, as a test or a tool would build it.
+    ///
+    /// - Parameters:
+    ///   - state: The state change, if any.
+    ///   - commands: The commands, in order.
+    ///   - frame: The frame, if any.
     public init(state: StateChange? = nil, commands: [CommandMessage] = [], frame: ReceivedFrame? = nil) {
         self.state = state
         self.commands = commands
@@ -21,6 +31,10 @@ public struct IncomingMessage: Sendable {
     /// `readingCommands` (a recording's messages are played for their state
     /// and frames alone).
     ///
+    /// - Parameters:
+    ///   - bytes: One binary WebSocket message's bytes.
+    ///   - readingCommands: Whether to read the `command` part; when false
+    ///     it is skipped, malformed or not.
     /// - Throws: ``WebSocketMessageError``: nothing of a message is taken
     ///   when any part of it is malformed.
     public init(bytes: some Collection<UInt8>, readingCommands: Bool = true) throws(WebSocketMessageError) {
@@ -150,14 +164,19 @@ public enum CommandMessage: Sendable, Equatable {
 
 /// Why an incoming 2026 message cannot be taken.
 public enum WebSocketMessageError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The bytes are not one MessagePack value.
     case notMessagePack(MessagePackError)
     /// The message is MessagePack but not a map.
     case notAMap
     /// A part of the message is not shaped as the protocol says.
     case wrongShape(String)
+    /// A state value or command arguments that a session cannot hold (a
+    /// map key that is not a string, an extension type, nesting too deep).
     case badValue(MessagePackMappingError)
+    /// A frame that cannot be read.
     case badFrame(FrameMessageError)
 
+    /// The error in words: the reason a refused connection is closed with.
     public var description: String {
         switch self {
         case .notMessagePack(let error): return "not MessagePack: \(error)"
