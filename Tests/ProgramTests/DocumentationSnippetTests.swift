@@ -10,9 +10,7 @@ import Testing
 struct DocumentationSnippetTests {
     /// The snippet sources, by name, read from the package's `Snippets/`.
     static let snippets: [String] = {
-        let directory = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Snippets")
+        let directory = packageRoot.appendingPathComponent("Snippets")
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return files.filter { $0.hasSuffix(".swift") }.map { String($0.dropLast(".swift".count)) }.sorted()
     }()
@@ -20,6 +18,35 @@ struct DocumentationSnippetTests {
     @Test("the package has snippets to run")
     func found() {
         #expect(!Self.snippets.isEmpty)
+    }
+
+    /// The lines of a snippet that DocC shows: those after `// snippet.show`
+    /// and before `// snippet.hide`, slice markers left out.
+    static func shownLines(of snippet: String) throws -> [String] {
+        let source = try String(contentsOf: packageRoot.appendingPathComponent("Snippets/\(snippet).swift"), encoding: .utf8)
+        var shown: [String] = []
+        var showing = false
+        for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
+            switch line.trimmingCharacters(in: .whitespaces) {
+            case "// snippet.show": showing = true
+            case "// snippet.hide": showing = false
+            case let marker where marker.hasPrefix("// snippet."): continue
+            default: if showing { shown.append(String(line)) }
+            }
+        }
+        while shown.last?.isEmpty == true { shown.removeLast() }
+        return shown
+    }
+
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    @Test("the README's first example is the ServeAndConnect snippet as DocC shows it, so it runs too")
+    func readmeExample() throws {
+        let readme = try String(contentsOf: Self.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let block = "```swift\n" + (try Self.shownLines(of: "ServeAndConnect")).joined(separator: "\n") + "\n```"
+        #expect(readme.contains("## Embed a server, use a client\n\n" + block))
     }
 
     @Test("every snippet runs to its end and exits 0", arguments: snippets)
