@@ -61,14 +61,13 @@ extension StateEngine.Storage {
             let update: SubscriptionUpdate
             if let batch = batches[record.interval], record.seen < batch.to,
                batch.isFresh(at: now, version: log.version, interval: record.interval) {
-                let to = batch.to
-                if let made = batches[record.interval]?.updates[record.seen] {
+                if let made = batch.updates[record.seen] {
                     update = made
                 } else {
-                    update = SubscriptionUpdate(entries: log.changes(after: record.seen, through: to), shared: true)
+                    update = SubscriptionUpdate(entries: log.changes(after: record.seen, through: batch.to), shared: true)
                     batches[record.interval]?.updates[record.seen] = update
                 }
-                record.seen = to
+                record.seen = batch.to
             } else {
                 update = SubscriptionUpdate(entries: log.changes(after: record.seen), shared: true)
                 batches[record.interval] = SharedBatch(to: log.version, made: now, updates: [record.seen: update])
