@@ -72,7 +72,7 @@ final class WebSocketConnection: Sendable {
                             // A new client's first frame is the merged frame
                             // since the last reset, with index 0.
                             let buffer = first && frame.index != 0
-                                ? ByteBuffer(bytes: OutgoingMessage.frame(index: 0, frame.frame))
+                                ? MessagePackFrameBuffer.encode(index: 0, frame: frame.frame)
                                 : frame.encoded(as: MessagePackFrameBuffer.self)
                             first = false
                             try await outbound.write(Self.counted(buffer))
@@ -203,10 +203,9 @@ final class WebSocketConnection: Sendable {
         counted(ByteBuffer(bytes: bytes))
     }
 
-    /// A message in a buffer to send, counted as sent. The buffer is sent
-    /// as it is: one shared by several connections is never copied.
+    /// A message in a buffer to send, counted as sent.
     private static func counted(_ buffer: ByteBuffer) -> WebSocketFrame {
         SessionMetrics.webSocketBytesSent.increment(by: buffer.readableBytes)
-        return WebSocketFrame(fin: true, opcode: .binary, data: buffer)
+        return .binary(buffer)
     }
 }

@@ -52,10 +52,8 @@ public enum MessagePackFrameMessage: FrameEncoding {
 /// same buffer without copying it.
 public enum MessagePackStateMessage: SubscriptionUpdateEncoding {
     public static func encode(_ update: SubscriptionUpdate) -> ByteBuffer {
-        let entries = update.entries.map { $0.encoded(as: MessagePackStateEntry.self) }
-        var buffer = ByteBuffer()
-        OutgoingMessage.writeState(entries: entries) { buffer.reserveCapacity($0) } append: { buffer.writeBytes($0) }
-        return buffer
+        // Copied into the buffer once per shared message, not per connection.
+        ByteBuffer(bytes: OutgoingMessage.state(update))
     }
 }
 
@@ -69,31 +67,19 @@ extension OutgoingMessage {
     /// The state message of encoded entries, in their order: updates in
     /// the `updates` map, removals in the `removals` list.
     static func state(entries: [MessagePackStateEntry.Encoded]) -> [UInt8] {
-        var bytes: [UInt8] = []
-        writeState(entries: entries) { bytes.reserveCapacity($0) } append: { bytes += $0 }
-        return bytes
-    }
-
-    /// Writes the state message of `entries` through `append`, after
-    /// `reserve` is told its size (to within the headers).
-    static func writeState(
-        entries: [MessagePackStateEntry.Encoded], reserve: (Int) -> Void, append: ([UInt8]) -> Void
-    ) {
         let updates = entries.filter { !$0.isRemoval }
         let removals = entries.filter(\.isRemoval)
-        reserve(entries.reduce(48) { $0 + $1.bytes.count })
-        var header: [UInt8] = []
-        MessagePackWriter.writeMapHeader(count: 1, into: &header)
-        MessagePackWriter.write(.string("state"), into: &header)
-        MessagePackWriter.writeMapHeader(count: 2, into: &header)
-        MessagePackWriter.write(.string("updates"), into: &header)
-        MessagePackWriter.writeMapHeader(count: updates.count, into: &header)
-        append(header)
-        for entry in updates { append(entry.bytes) }
-        header.removeAll(keepingCapacity: true)
-        MessagePackWriter.write(.string("removals"), into: &header)
-        MessagePackWriter.writeArrayHeader(count: removals.count, into: &header)
-        append(header)
-        for entry in removals { append(entry.bytes) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(entries.reduce(32) { $0 + $1.bytes.count })
+        MessagePackWriter.writeMapHeader(count: 1, into: &bytes)
+        MessagePackWriter.write(.string("state"), into: &bytes)
+        MessagePackWriter.writeMapHeader(count: 2, into: &bytes)
+        MessagePackWriter.write(.string("updates"), into: &bytes)
+        MessagePackWriter.writeMapHeader(count: updates.count, into: &bytes)
+        for entry in updates { bytes += entry.bytes }
+        MessagePackWriter.write(.string("removals"), into: &bytes)
+        MessagePackWriter.writeArrayHeader(count: removals.count, into: &bytes)
+        for entry in removals { bytes += entry.bytes }
+        return bytes
     }
 }

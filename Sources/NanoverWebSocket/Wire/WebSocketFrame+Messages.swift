@@ -7,7 +7,14 @@ import NIOWebSocket
 extension WebSocketFrame {
     /// One binary message holding `bytes`.
     package static func binary(_ bytes: [UInt8], masked: Bool = false) -> WebSocketFrame {
-        WebSocketFrame(fin: true, opcode: .binary, maskKey: masked ? .random() : nil, data: ByteBuffer(bytes: bytes))
+        binary(ByteBuffer(bytes: bytes), masked: masked)
+    }
+
+    /// One binary message holding `buffer`'s readable bytes. Unmasked, the
+    /// buffer is sent as it is: one shared by several connections is never
+    /// copied.
+    package static func binary(_ buffer: ByteBuffer, masked: Bool = false) -> WebSocketFrame {
+        WebSocketFrame(fin: true, opcode: .binary, maskKey: masked ? .random() : nil, data: buffer)
     }
 
     /// A close frame with `code` and `reason` (cut to fit a control frame).
