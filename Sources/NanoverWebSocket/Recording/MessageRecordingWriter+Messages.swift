@@ -1,3 +1,4 @@
+import NIOCore
 import NanoverCore
 
 /// What a 2026 client is sent, written as it would receive it: state
@@ -6,13 +7,13 @@ import NanoverCore
 /// first frame with index 0 (a new client's first frame is the merged frame
 /// since the last reset, with index 0).
 extension MessageRecordingWriter: SessionRecordingSink {
-    /// Appends a published frame in its 2026 form, the encoding its 2026
-    /// subscribers are sent.
+    /// Appends a published frame in its 2026 form: the very message its
+    /// 2026 subscribers are sent, encoded once for them and the recording.
     public func append(_ frame: PublishedFrame, at timestamp: UInt64) throws(RecordingError) {
         try appendFrame(at: timestamp) { first in
             first && frame.index != 0
                 ? (0, OutgoingMessage.frame(index: 0, frame.frame))
-                : (frame.index, frame.encoded(as: MessagePackFrameMessage.self))
+                : (frame.index, Array(frame.encoded(as: MessagePackFrameBuffer.self).readableBytesView))
         }
     }
 
@@ -26,9 +27,10 @@ extension MessageRecordingWriter: SessionRecordingSink {
     }
 
     /// Appends a state subscription's update as the state message its 2026
-    /// subscribers are sent, built from the same shared entry encodings.
+    /// subscribers are sent: the same message, when the update is one they
+    /// share.
     public func append(_ update: SubscriptionUpdate, at timestamp: UInt64) throws(RecordingError) {
-        try append(OutgoingMessage.state(update), types: ["state"], at: timestamp)
+        try append(Array(update.encoded(as: MessagePackStateMessage.self).readableBytesView), types: ["state"], at: timestamp)
     }
 
     /// Appends a state change received from a server, in its 2026 form.
