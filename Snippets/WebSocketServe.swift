@@ -61,8 +61,9 @@ precondition(session.state.value(forKey: "note") == nil)
 
 // snippet.depart
 // When the 2026 client leaves, the keys of its user go, in one change.
+let desktopChanges = desktop.stateChanges()  // opened first: the removal may land as the headset closes
 await headset.close()
-for try await change in desktop.stateChanges() where change.removals.contains("avatar.alice") {
+for try await change in desktopChanges where change.removals.contains("avatar.alice") {
     print(change.removals.sorted())  // ["avatar.alice", "user-origin.alice"]
     break
 }
