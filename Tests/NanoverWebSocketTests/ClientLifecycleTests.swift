@@ -172,6 +172,31 @@ struct ClientLifecycleTests {
         await server.close()
     }
 
+    @Test("a message a server sends straight after its 101, hanging up at once, is still received (50 connections at once)")
+    func messageBeforeHangingUp() async throws {
+        let server = try await ScriptedServer.start { _, outbound in
+            try await outbound.write(.message(OutgoingMessage.state(StateChange(updates: ["last": "words"]))))
+            // Dropped at once: the message and the connection's end often
+            // arrive together, while the client is still being upgraded.
+        }
+        let received = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<50 {
+                group.addTask {
+                    let client = try await NanoverWebSocketClient.connect(
+                        to: "ws://127.0.0.1:\(server.port)", configuration: Hub.clientConfiguration)
+                    do {
+                        for try await _ in client.stateChanges() {}
+                    } catch {}
+                    await client.close()
+                    return client.copyState()["last"] == "words"
+                }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(received == 50)
+        await server.close()
+    }
+
     @Test("a server sending what is not a 2026 message is closed with 1003; the streams say why")
     func badMessage() async throws {
         let closeCode = Box<UInt16?>(nil)

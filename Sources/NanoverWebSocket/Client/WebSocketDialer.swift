@@ -29,7 +29,15 @@ package enum WebSocketDialer {
                         // must reach the WebSocket decoder, not be dropped
                         // with the HTTP decoder.
                         pipeline.leftOverBytesStrategy = .forwardBytes
+                        let endHolder = ChannelEndHolder()
+                        try channel.pipeline.syncOperations.addHandler(endHolder)
                         let negotiation = try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
+                        // The upgrade handler hands on the bytes it kept right
+                        // after settling the negotiation, in the same turn of
+                        // the event loop: the end goes through on the next.
+                        negotiation.assumeIsolated().whenComplete { _ in
+                            channel.eventLoop.assumeIsolated().execute { endHolder.release() }
+                        }
                         return (channel, negotiation)
                     }
                 }
