@@ -30,6 +30,15 @@ public enum RecordingFormats {
         isMessageRecording(path) ? ConvertingRecordingSink(writer: try MessageRecordingWriter(path: path)) : try ProtobufRecordingFiles(prefix: path)
     }
 
+    /// Where a recorder of a 2026 server writes `path`: the messages as
+    /// received to a `.nanover.zip`, or converted to their gRPC form in
+    /// `path.traj` and `path.state`.
+    ///
+    /// - Throws: ``/NanoverCore/RecordingError/io(path:operation:errno:)``.
+    public static func webSocketServerSink(path: String) throws(RecordingError) -> any ReceivedMessageSink {
+        isMessageRecording(path) ? try MessageRecordingWriter(path: path) : ProtobufConvertingSink(files: try ProtobufRecordingFiles(prefix: path))
+    }
+
     /// The files a recorder of `path` writes, for a program to say: `{"path":
     /// ...}` for a `.nanover.zip`, else `{"traj": ..., "state": ...}`.
     public static func writtenFiles(path: String) -> NanoverStruct {
@@ -89,5 +98,29 @@ final class ConvertingRecordingSink: ProtobufRecordingSink {
 
     func close() throws {
         try writer.close()
+    }
+}
+
+/// A gRPC-era recording of a 2026 server: each state message converted to
+/// the `StateUpdate` and each frame message to the `GetFrameResponse` a
+/// gRPC client would have been sent.
+final class ProtobufConvertingSink: ReceivedMessageSink {
+    let files: ProtobufRecordingFiles
+
+    init(files: ProtobufRecordingFiles) {
+        self.files = files
+    }
+
+    func append(_ message: [UInt8], holding decoded: IncomingMessage, at timestamp: UInt64) throws {
+        if let change = decoded.state {
+            try files.appendStateUpdate(RecordingEntry.stateUpdate(change, at: timestamp).message, at: timestamp)
+        }
+        if let frame = decoded.frame {
+            try files.appendFrameResponse(RecordingEntry.frame(frame, at: timestamp).message, at: timestamp)
+        }
+    }
+
+    func close() {
+        files.close()
     }
 }

@@ -13,8 +13,9 @@ struct RecordCommand: AsyncParsableCommand {
         discussion: """
             Records until Ctrl-C (SIGINT or SIGTERM), --seconds, or the server going away; \
             the files are complete either way. A path ending in .nanover.zip is written in the \
-            NanoVer 2026 format (each message converted to the form a 2026 client receives); \
-            any other path is the prefix of a .traj and .state pair, the messages as received. \
+            NanoVer 2026 format; any other path is the prefix of a .traj and .state pair. Each \
+            format gets the messages as received from a server of its protocol (a gRPC server, \
+            or a 2026 server with --url), and converted from the other protocol's. \
             Ends with one JSON line: what was written.
             """
     )
@@ -35,37 +36,18 @@ struct RecordCommand: AsyncParsableCommand {
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: [.sigint, .sigterm])
-        let recorder: NanoverRecorder
-        do {
-            recorder = NanoverRecorder(sink: try RecordingFormats.serverSink(path: prefix))
-        } catch {
-            throw CLIFailure(.usage, "\(error)")
-        }
-        let outcome = try await connection.withClient(callTimeout: false) { client in
-            try await withThrowingTaskGroup(of: NanoverRecorder.Outcome?.self) { group in
-                group.addTask { try await recorder.record(from: client.connection) }
-                group.addTask { [seconds] in
-                    await withTaskGroup(of: Void.self) { stop in
-                        stop.addTask { for await _ in signals { return } }
-                        if let seconds {
-                            stop.addTask { try? await Task.sleep(for: .seconds(seconds)) }
-                        }
-                        await stop.next()
-                        stop.cancelAll()
-                    }
-                    return nil
-                }
-                // The recorder ends by itself when the server goes away, or
-                // when it is cancelled on a stop; either way it returns what
-                // it wrote.
-                var outcome = NanoverRecorder.Outcome()
-                while let next = try await group.next() {
-                    if let next {
-                        outcome = next
-                    }
-                    group.cancelAll()
-                }
-                return outcome
+        let outcome: RecordingOutcome
+        if let url = connection.url {
+            outcome = try await recordWebSocketServer(url, signals: signals)
+        } else {
+            let recorder: NanoverRecorder
+            do {
+                recorder = NanoverRecorder(sink: try RecordingFormats.serverSink(path: prefix))
+            } catch {
+                throw CLIFailure(.usage, "\(error)")
+            }
+            outcome = try await connection.withClient(callTimeout: false) { client in
+                try await untilStopped(signals) { try await recorder.record(from: client.connection) }
             }
         }
         var fields = RecordingFormats.writtenFiles(path: prefix)
@@ -75,6 +57,53 @@ struct RecordCommand: AsyncParsableCommand {
             fields["ended_by"] = .string("\(error)")
         }
         try StandardOutput.writeLine(jsonLine(fields))
+    }
+
+    /// Records a 2026 server as one of its clients: every message it sends.
+    private func recordWebSocketServer(_ url: String, signals: UnixSignalsSequence) async throws -> RecordingOutcome {
+        let recorder: NanoverWebSocketRecorder
+        do {
+            recorder = NanoverWebSocketRecorder(sink: try RecordingFormats.webSocketServerSink(path: prefix))
+        } catch {
+            throw CLIFailure(.usage, "\(error)")
+        }
+        var configuration = NanoverWebSocketClient.Configuration()
+        configuration.connectTimeout = .seconds(connection.timeout)
+        do {
+            return try await untilStopped(signals) { [configuration] in try await recorder.record(from: url, configuration: configuration) }
+        } catch let error as NanoverWebSocketClientError {
+            throw CLIFailure.from(error, otherwise: .unreachable, server: url)
+        }
+    }
+
+    /// Runs `recording` until it ends by itself (the server went away), a
+    /// signal comes, or `--seconds` pass; a recorder that is cancelled
+    /// stops and returns what it wrote.
+    private func untilStopped(
+        _ signals: UnixSignalsSequence, _ recording: @escaping @Sendable () async throws -> RecordingOutcome
+    ) async throws -> RecordingOutcome {
+        try await withThrowingTaskGroup(of: RecordingOutcome?.self) { group in
+            group.addTask(operation: recording)
+            group.addTask { [seconds] in
+                await withTaskGroup(of: Void.self) { stop in
+                    stop.addTask { for await _ in signals { return } }
+                    if let seconds {
+                        stop.addTask { try? await Task.sleep(for: .seconds(seconds)) }
+                    }
+                    await stop.next()
+                    stop.cancelAll()
+                }
+                return nil
+            }
+            var outcome = RecordingOutcome()
+            while let next = try await group.next() {
+                if let next {
+                    outcome = next
+                }
+                group.cancelAll()
+            }
+            return outcome
+        }
     }
 }
 

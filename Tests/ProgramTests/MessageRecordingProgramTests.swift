@@ -92,6 +92,40 @@ struct MessageRecordingProgramTests {
         #expect(await hub.stop() == 0)
     }
 
+    @Test("nanover --url record keeps a 2026 server's messages as they came in a .nanover.zip, or converts them to a .traj/.state pair; SIGINT stops it")
+    func recordWebSocketServer() async throws {
+        defer { cleanUp() }
+        let hub = try await ServerProcess.start(["--initial-state", #"{"avatar.1": {"name": "a"}}"#])
+        let url = "ws://127.0.0.1:\(try #require(hub.webSocketPort))"
+        let zip = try path("ws.nanover.zip"), pair = try path("ws-pair")
+        let zipRecorder = try RunningProgram("nanover", ["--url", url, "record", zip])
+        let pairRecorder = try RunningProgram("nanover", ["--url", url, "record", pair])
+        func size(_ path: String) -> Int {
+            ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+        }
+        await waitUntil("both recorders have the whole state") {
+            size(zip + ".journal") > 0 && ((try? RecordingIndex(path: pair + ".state").count) ?? 0) == 1
+        }
+        #expect(try await hub.cli(["state", "set", #"scene.title="Water""#]).status == 0)
+        await waitUntil("the pair has the change") { ((try? RecordingIndex(path: pair + ".state").count) ?? 0) == 2 }
+        zipRecorder.signal(SIGINT)
+        pairRecorder.signal(SIGINT)
+        #expect(await zipRecorder.exitStatus() == 0, "\(zipRecorder.errors)")
+        #expect(await pairRecorder.exitStatus() == 0, "\(pairRecorder.errors)")
+
+        let zipWritten = try NanoverJSON.value(from: try #require(zipRecorder.outputLines.last))
+        #expect(zipWritten["path"] == .string(zip) && zipWritten["frames"] == 0 && zipWritten["ended_by"] == nil)
+        let summary = try await info(zip)
+        #expect(summary["state_updates"] == zipWritten["state_updates"])
+        #expect(summary["keys"]?.listValue?.contains("avatar.1") == true)
+        let pairWritten = try NanoverJSON.value(from: try #require(pairRecorder.outputLines.last))
+        #expect(pairWritten["state"] == .string(pair + ".state") && pairWritten["state_updates"] == 2)
+        let state = try await info(pair + ".state")
+        #expect(state["entries"] == 2 && state["cut_short"] == false)
+        #expect(state["keys"] == ["avatar.1", "scene.title"])
+        #expect(await hub.stop() == 0)
+    }
+
     @Test("a recorder killed mid-recording leaves an unfinished zip that info refuses, naming the repair; repair finishes it")
     func crashAndRepair() async throws {
         defer { cleanUp() }

@@ -20,19 +20,9 @@ import Synchronization
 /// decoded and encoded again. A server that goes away ends the recording;
 /// the files stay complete up to the last message.
 public final class NanoverRecorder: Sendable {
-    /// What a recording wrote, and why it ended.
-    public struct Outcome: Sendable {
-        /// How many `GetFrameResponse` messages were written to the sink.
-        public var frames = 0
-        /// How many `StateUpdate` messages were written to the sink.
-        public var stateUpdates = 0
-        /// The error that ended a stream (the server going away, say); nil
-        /// when the recording was stopped or the server closed normally.
-        public var streamError: (any Error)?
-
-        /// Nothing written yet, and no error.
-        public init() {}
-    }
+    /// What a recording wrote (frames: `GetFrameResponse` messages; state
+    /// updates: `StateUpdate` messages), and why it ended.
+    public typealias Outcome = RecordingOutcome
 
     /// Where the messages go, closed when the recording ends.
     public let sink: any ProtobufRecordingSink

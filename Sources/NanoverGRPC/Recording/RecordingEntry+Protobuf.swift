@@ -33,4 +33,28 @@ extension RecordingEntry {
     public static func stateUpdate(_ update: SubscriptionUpdate, at timestamp: UInt64) -> RecordingEntry {
         RecordingEntry(timestamp: timestamp, message: SubscriptionUpdateSerializer.bytes(of: update))
     }
+
+    /// A `.traj` entry of a frame received from a server (a 2026 server,
+    /// say) at `timestamp` microseconds: its `GetFrameResponse`.
+    ///
+    /// - Throws: ``/NanoverCore/NanoverValueError`` for a value nested too
+    ///   deeply.
+    public static func frame(_ received: ReceivedFrame, at timestamp: UInt64) throws -> RecordingEntry {
+        var response = Nanover_Protocol_Trajectory_GetFrameResponse()
+        response.frameIndex = received.index
+        response.frame = try received.frame.protobufFrameData()
+        return RecordingEntry(timestamp: timestamp, message: try response.serializedBytes())
+    }
+
+    /// A `.state` entry of a change received from a server at `timestamp`
+    /// microseconds: its `StateUpdate`, where a key set to nil is a
+    /// removal, as over gRPC.
+    ///
+    /// - Throws: ``/NanoverCore/NanoverValueError`` for a value nested too
+    ///   deeply.
+    public static func stateUpdate(_ change: StateChange, at timestamp: UInt64) throws -> RecordingEntry {
+        var update = Nanover_Protocol_State_StateUpdate()
+        update.changedKeys = try change.protobufChangedKeys.protobufStruct()
+        return RecordingEntry(timestamp: timestamp, message: try update.serializedBytes())
+    }
 }

@@ -14,7 +14,8 @@ extension NanoverWebSocketClient {
             defer { handlers.cancelAll() }
             let ending = await MessageReader.read(
                 inbound, outbound, masked: true, answersClose: { !link.withLock { $0.closeRequested } }
-            ) { message in
+            ) { message, bytes in
+                observer?(message, bytes)
                 take(message, handlers: &handlers)
             }
             switch ending {

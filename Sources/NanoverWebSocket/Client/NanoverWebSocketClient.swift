@@ -73,12 +73,19 @@ public final class NanoverWebSocketClient: Sendable {
     let knownCommands = Mutex<[String: CommandInfo]>([:])
     let frames = FrameReception()
     let ownInteractions = OwnInteractions()
-    private let connection = Mutex<Task<Void, Never>?>(nil)
+    /// Sees each message the server sends before the client takes it.
+    let observer: MessageObserver?
+    /// The task that serves the connection; it ends with the connection.
+    let connection = Mutex<Task<Void, Never>?>(nil)
 
-    private init(endpoint: WebSocketEndpoint, configuration: Configuration, socket: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>) {
+    private init(
+        endpoint: WebSocketEndpoint, configuration: Configuration, socket: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>,
+        observer: MessageObserver?
+    ) {
         self.endpoint = endpoint
         self.configuration = configuration
         self.socket = socket
+        self.observer = observer
     }
 
     /// Connects to the 2026 server at `url` (`ws://HOST:PORT`) and starts
@@ -100,10 +107,18 @@ public final class NanoverWebSocketClient: Sendable {
         to url: String, configuration: Configuration = Configuration(),
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws(NanoverWebSocketClientError) -> NanoverWebSocketClient {
+        try await connect(to: url, configuration: configuration, eventLoopGroup: eventLoopGroup, observer: nil)
+    }
+
+    /// Connects as ``connect(to:configuration:eventLoopGroup:)`` does, with
+    /// `observer` seeing every message from the first.
+    static func connect(
+        to url: String, configuration: Configuration, eventLoopGroup: any EventLoopGroup, observer: MessageObserver?
+    ) async throws(NanoverWebSocketClientError) -> NanoverWebSocketClient {
         let endpoint = try WebSocketEndpoint(url: url)
         let socket = try await WebSocketDialer.connect(
             to: endpoint, maxMessageBytes: configuration.maxMessageBytes, timeout: configuration.connectTimeout, group: eventLoopGroup)
-        let client = NanoverWebSocketClient(endpoint: endpoint, configuration: configuration, socket: socket)
+        let client = NanoverWebSocketClient(endpoint: endpoint, configuration: configuration, socket: socket, observer: observer)
         await withCheckedContinuation { opened in
             client.start(opened: opened)
         }

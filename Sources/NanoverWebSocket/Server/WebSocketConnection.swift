@@ -117,7 +117,7 @@ final class WebSocketConnection: Sendable {
         _ inbound: NIOAsyncChannelInboundStream<WebSocketFrame>, _ outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>
     ) async {
         await withDiscardingTaskGroup { commands in
-            let ending = await MessageReader.read(inbound, outbound, masked: false, answersClose: { true }) { message in
+            let ending = await MessageReader.read(inbound, outbound, masked: false, answersClose: { true }) { message, _ in
                 take(message, outbound: outbound, commands: &commands)
             }
             if case .failed(let error) = ending {

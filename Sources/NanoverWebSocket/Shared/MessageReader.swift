@@ -26,23 +26,25 @@ enum MessageReader {
     ///   - masked: whether frames sent are masked (a client's are).
     ///   - answersClose: asked when the peer closes: false when this side
     ///     closed first, and the peer's close is the answer.
-    ///   - take: takes each message, in order.
+    ///   - take: takes each message, in order, with the bytes it came in
+    ///     (a recorder keeps them as they are).
     static func read(
         _ inbound: NIOAsyncChannelInboundStream<WebSocketFrame>, _ outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>,
-        masked: Bool, answersClose: () -> Bool, take: (IncomingMessage) -> Void
+        masked: Bool, answersClose: () -> Bool, take: (IncomingMessage, ByteBufferView) -> Void
     ) async -> Ending {
         do {
             for try await frame in inbound {
                 switch frame.opcode {
                 case .binary:
+                    let bytes = frame.unmaskedData.readableBytesView
                     let message: IncomingMessage
                     do {
-                        message = try IncomingMessage(bytes: frame.unmaskedData.readableBytesView)
+                        message = try IncomingMessage(bytes: bytes)
                     } catch {
                         try? await outbound.write(.close(.unacceptableData, reason: "\(error)", masked: masked))
                         return .refused("\(error)")
                     }
-                    take(message)
+                    take(message, bytes)
                 case .text:
                     try? await outbound.write(.close(.unacceptableData, reason: textRefusal, masked: masked))
                     return .refused(textRefusal)
