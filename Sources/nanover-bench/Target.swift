@@ -24,8 +24,8 @@ struct TargetOptions: ParsableArguments {
     @Flag(help: "Run the load generator on NIO's shared loops and Swift's pool, as a default client does, instead of one dedicated thread.")
     var sharedThreads = false
 
-    @Option(help: "Threads of the load generator: each carries the I/O and the tasks of its share of the connections.")
-    var threads = 1
+    @Option(help: "Threads of the load generator: each carries the I/O and the tasks of its share of the connections. (default: as many as the machine has cores, at most 8, since the clients it plays would each have their own machine)")
+    var threads = min(8, ProcessInfo.processInfo.activeProcessorCount)
 
     /// The load generator's threads: I/O and tasks without hops, so that it
     /// spends the machine on load rather than on scheduling.

@@ -73,16 +73,7 @@ struct ConnectionOptions: ParsableArguments {
         serverError: ExitStatus = .refused,
         _ body: (any SessionClient) async throws -> Result
     ) async throws -> Result {
-        var url = self.url
-        var discovered: DiscoveredHub?
-        if let discover {
-            let hub = try await discovery.first(named: discover, seconds: discoverySeconds)
-            if !ESSD.grpcServices.contains(where: { hub.services[$0] != nil }), let webSocket = hub.webSocketURL {
-                url = webSocket
-            } else {
-                discovered = hub
-            }
-        }
+        let (url, discovered) = try await chosenServer()
         guard let url else {
             return try await withClient(token: token, callTimeout: callTimeout, serverError: serverError, discovered: discovered) { client in
                 try await body(client)
@@ -105,6 +96,18 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
+    /// The server to reach: a 2026 server's URL (`--url`, or a discovered
+    /// hub that offers only that protocol), else nil for gRPC, with the hub
+    /// `--discover` found, if it was given.
+    func chosenServer() async throws -> (url: String?, discovered: DiscoveredHub?) {
+        guard let discover else { return (url, nil) }
+        let hub = try await discovery.first(named: discover, seconds: discoverySeconds)
+        if !ESSD.grpcServices.contains(where: { hub.services[$0] != nil }), let webSocket = hub.webSocketURL {
+            return (webSocket, nil)
+        }
+        return (nil, hub)
+    }
+
     /// Runs `body` with a gRPC client, closing it afterwards and turning
     /// call errors into exit statuses: an error the server answered becomes
     /// `serverError`.
@@ -117,8 +120,10 @@ struct ConnectionOptions: ParsableArguments {
         try await withClient(token: token, callTimeout: callTimeout, serverError: serverError, discovered: nil, body)
     }
 
-    private func withClient<Result>(
-        token: String?, callTimeout: Bool, serverError: ExitStatus, discovered: DiscoveredHub?,
+    /// As ``withClient(token:callTimeout:serverError:_:)``, for the hub
+    /// `--discover` found already (nil: look, or use `--address`).
+    func withClient<Result>(
+        token: String? = nil, callTimeout: Bool = true, serverError: ExitStatus = .refused, discovered: DiscoveredHub?,
         _ body: (NanoverClient) async throws -> Result
     ) async throws -> Result {
         try requireGRPC("this command is")

@@ -37,7 +37,8 @@ struct RecordCommand: AsyncParsableCommand {
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: [.sigint, .sigterm])
         let outcome: RecordingOutcome
-        if let url = connection.url {
+        let (url, discovered) = try await connection.chosenServer()
+        if let url {
             outcome = try await recordWebSocketServer(url, signals: signals)
         } else {
             let recorder: NanoverRecorder
@@ -46,7 +47,7 @@ struct RecordCommand: AsyncParsableCommand {
             } catch {
                 throw CLIFailure(.usage, "\(error)")
             }
-            outcome = try await connection.withClient(callTimeout: false) { client in
+            outcome = try await connection.withClient(callTimeout: false, discovered: discovered) { client in
                 try await untilStopped(signals) { try await recorder.record(from: client.connection) }
             }
         }

@@ -52,6 +52,11 @@ struct DiscoveryProgramTests {
         let state = try await run("nanover", ["state", "get", "found"] + discovered)
         #expect(state.status == 0, "\(state.errors)")
         #expect(try NanoverJSON.value(from: state.output) == ["found": 1])
+        let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("discovered-\(UUID().uuidString)").path
+        defer { for suffix in [".traj", ".state"] { try? FileManager.default.removeItem(atPath: prefix + suffix) } }
+        let recorded = try await run("nanover", ["record", prefix, "--seconds", "0.5"] + discovered)
+        #expect(recorded.status == 0, "\(recorded.errors)")
+        #expect(try NanoverJSON.value(from: recorded.output)["state"] == .string(prefix + ".state"))
         #expect(await server.stop() == 0)
     }
 
