@@ -40,7 +40,9 @@ struct WebSocketRecorderTests {
         for step in 1...3 {
             try hub.session.frames.send(frameIndex: UInt32(step), frame: Frame(values: ["step": .int(Int64(step))]))
             // Waited for, so that the hub's pacing cannot merge the frames.
-            await waitUntil("frame \(step) is written") { sink.messages.last?.decoded.frame?.frame.values["step"] == .int(Int64(step)) }
+            await waitUntil("frame \(step) is written") {
+                sink.messages.contains { $0.decoded.frame?.frame.values["step"] == .int(Int64(step)) }
+            }
         }
         await waitUntil("the change is written") { sink.messages.contains { $0.decoded.state?.updates["avatar.a"] != nil } }
         recording.cancel()
