@@ -85,11 +85,17 @@ struct WebSocketRecorderTests {
         }
         let writer = try MessageRecordingWriter(path: try path())
         let recorder = NanoverWebSocketRecorder(sink: writer)
-        let recording = Task { try await recorder.record(from: "ws://127.0.0.1:\(server.port)", configuration: Hub.clientConfiguration) }
+        // Time enough for the answer on a loaded machine: the test is that
+        // the recorder waits for it, not how soon it comes.
+        var configuration = Hub.clientConfiguration
+        configuration.closeTimeout = .seconds(120)
+        let recording = Task { [configuration] in
+            try await recorder.record(from: "ws://127.0.0.1:\(server.port)", configuration: configuration)
+        }
         await waitUntil("the state is written") { writer.count == 1 }
         recording.cancel()
         let outcome = try await recording.value
-        #expect(closeCode.value == .normalClosure)
+        #expect(closeCode.value == .normalClosure, "the server answered before the recording ended")
         #expect(outcome.streamError == nil && outcome.stateUpdates == 1)
         #expect(try MessageRecording(path: try path()).entries.count == 1)
         await server.close()
