@@ -47,6 +47,7 @@ extension NanoverClient {
     func streamOptions(timeout: Duration? = nil) -> CallOptions {
         var options = CallOptions.receivingLarge(configuration.maxResponseMessageBytes)
         options.timeout = timeout
+        options.waitForReady = configuration.waitsForConnection
         return options
     }
 }

@@ -39,9 +39,16 @@ public final class NanoverClient: Sendable {
         /// Where the client reports what it cannot say through a thrown
         /// error, such as interactions it could not stop while closing.
         public var logger = Logger(label: "nanover.client")
+        /// Whether calls and subscriptions wait while the connection cannot
+        /// be made (no server yet, or one too busy to accept in time),
+        /// trying again with back-off, instead of failing with `unavailable`
+        /// at the first failed attempt: for a client started before its
+        /// hub. A unary call then waits at most ``callTimeout``, when set;
+        /// a subscription waits until it is cancelled.
+        public var waitsForConnection = false
 
         /// The defaults: 64 MiB messages, no call deadline, a random access
-        /// token.
+        /// token, calls failing at once when the server cannot be reached.
         public init() {}
     }
 
@@ -105,6 +112,7 @@ public final class NanoverClient: Sendable {
     var unaryOptions: CallOptions {
         var options = CallOptions.receivingLarge(configuration.maxResponseMessageBytes)
         options.timeout = configuration.callTimeout
+        options.waitForReady = configuration.waitsForConnection
         return options
     }
 

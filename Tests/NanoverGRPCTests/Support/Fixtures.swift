@@ -22,6 +22,17 @@ func testConfiguration(clock: (any MonotonicClock)? = nil) -> NanoverServer.Conf
     return configuration
 }
 
+/// Settings for clients of a server known to be serving: a connection the
+/// loaded machine could not make in time (NIO's 10 s connect deadline) is
+/// tried again rather than failing the call, and a call waits at most
+/// 120 s, which only bounds a hang.
+var testClientConfiguration: NanoverClient.Configuration {
+    var configuration = NanoverClient.Configuration()
+    configuration.waitsForConnection = true
+    configuration.callTimeout = .seconds(120)
+    return configuration
+}
+
 /// A server on a free loopback port, optionally on a manual clock.
 func startServer(clock: (any MonotonicClock)? = nil) async throws -> NanoverServer {
     try await NanoverServer.start(address: "127.0.0.1", port: 0, configuration: testConfiguration(clock: clock))
@@ -36,7 +47,7 @@ func withClientServer(
 ) async throws {
     let server = try await startServer(clock: clock)
     try server.updateState(StateChange(updates: initial))
-    let client = try NanoverClient(address: "127.0.0.1", port: server.port)
+    let client = try NanoverClient(address: "127.0.0.1", port: server.port, configuration: testClientConfiguration)
     do {
         try await body(client, server)
     } catch {
@@ -53,7 +64,7 @@ func withSecondClient(
     of server: NanoverServer,
     _ body: (NanoverClient) async throws -> Void
 ) async throws {
-    let client = try NanoverClient(address: "127.0.0.1", port: server.port)
+    let client = try NanoverClient(address: "127.0.0.1", port: server.port, configuration: testClientConfiguration)
     do {
         try await body(client)
     } catch {
