@@ -21,11 +21,7 @@ extension NanoverWebSocketClient {
     /// ``close()``, it needs no task of its own, so a task being cancelled
     /// can ask it.
     func requestClose() {
-        let first = link.withLock { link in
-            defer { link.closeRequested = true }
-            return !link.closeRequested && link.ending == nil
-        }
-        guard first else { return }
+        guard beginClosing() else { return }
         requests.end(throwing: NanoverWebSocketClientError.closed)
         let channel = socket.channel
         channel.writeAndFlush(WebSocketFrame.close(.normalClosure, reason: "", masked: true), promise: nil)
@@ -38,7 +34,7 @@ extension NanoverWebSocketClient {
     /// that cannot go on (its recording cannot be written). It ends as
     /// closed by the client, not as a lost connection.
     func abort() {
-        link.withLock { $0.closeRequested = true }
+        _ = beginClosing()
         socket.channel.close(promise: nil)
     }
 }

@@ -190,11 +190,7 @@ public final class NanoverWebSocketClient: Sendable {
     /// flight fail with ``NanoverWebSocketClientError/closed``, the streams
     /// finish. Idempotent.
     public func close() async {
-        let first = link.withLock { link in
-            defer { link.closeRequested = true }
-            return !link.closeRequested && link.ending == nil
-        }
-        if first {
+        if beginClosing() {
             do {
                 try await ownInteractions.stopAll { change in
                     try await send(OutgoingMessage.state(change), evenWhileClosing: true)
@@ -210,6 +206,16 @@ public final class NanoverWebSocketClient: Sendable {
             }
         }
         await connection.withLock { $0 }?.value
+    }
+
+    /// Marks the client as closing: calls from now on fail with
+    /// ``NanoverWebSocketClientError/closed``. True for the first close
+    /// asked while the connection is open, which is the one to close it.
+    func beginClosing() -> Bool {
+        link.withLock { link in
+            defer { link.closeRequested = true }
+            return !link.closeRequested && link.ending == nil
+        }
     }
 
     /// Waits for the connection to end after our close, and cuts it if the
