@@ -95,7 +95,7 @@ struct SharedEncodingTests {
     @Test("a published frame's 2026 message is made once and reads back")
     func frameOnce() throws {
         let published = PublishedFrame(index: 4, frame: Frame(arrays: [FrameKey.particlePositions: .floats([1, 2, 3])]))
-        let bytes = published.encoded(as: MessagePackFrameMessage.self)
-        #expect(try IncomingMessage(bytes: bytes).frame == ReceivedFrame(index: 4, frame: published.frame))
+        let buffer = published.encoded(as: MessagePackFrameBuffer.self)
+        #expect(try IncomingMessage(bytes: buffer.readableBytesView).frame == ReceivedFrame(index: 4, frame: published.frame))
     }
 }

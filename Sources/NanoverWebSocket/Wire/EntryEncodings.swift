@@ -31,21 +31,6 @@ public enum MessagePackStateEntry: StateEntryEncoding {
     }
 }
 
-/// A published frame as a 2026 frame message, made once per frame however
-/// many connections are sent it.
-public enum MessagePackFrameMessage: FrameEncoding {
-    /// The bytes of the frame message `{"frame": {...}}` of `frame` with
-    /// `index` (see ``OutgoingMessage/frame(index:_:)``).
-    ///
-    /// - Parameters:
-    ///   - index: The frame's index, sent as `frame.index`.
-    ///   - frame: The frame.
-    /// - Returns: The whole message.
-    public static func encode(index: UInt32, frame: Frame) -> [UInt8] {
-        OutgoingMessage.frame(index: index, frame)
-    }
-}
-
 /// A subscription update as a whole 2026 state message, in a buffer ready
 /// to send: made once for all the connections that share the update (see
 /// ``/NanoverCore/SubscriptionUpdate/encoded(as:)``), each of which sends the
